@@ -1,0 +1,17 @@
+# Development entry points; the scripts live in dev/.
+.PHONY: run test shell lint clean
+
+run:
+	@bash dev/run.sh
+
+test:
+	@bash dev/test.sh $(TESTS)
+
+shell:
+	@bash dev/shell.sh
+
+lint:
+	@bash dev/lint.sh
+
+clean:
+	rm -rf .run .venv

@@ -1,0 +1,8 @@
+from . import (
+    relationship_interaction,
+    relationship_pipeline,
+    relationship_stage,
+    relationship_stage_history,
+    res_config_settings,
+    res_partner,
+)

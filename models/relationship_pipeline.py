@@ -1,0 +1,56 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
+
+
+class RelationshipPipeline(models.Model):
+    _name = "relationship.pipeline"
+    _description = "Relationship Pipeline"
+    _order = "sequence, id"
+
+    name = fields.Char(required=True, translate=True)
+    sequence = fields.Integer(default=10)
+    active = fields.Boolean(default=True)
+    company_id = fields.Many2one("res.company", default=lambda self: self.env.company, index=True)
+    stage_ids = fields.One2many("relationship.stage", "pipeline_id", string="Stages", copy=True)
+    is_default = fields.Boolean(
+        string="Default Pipeline",
+        help="New partners are put into the first stage of this pipeline when the settings ask for it.",
+    )
+    description = fields.Text(translate=True)
+    color = fields.Integer()
+    partner_count = fields.Integer(compute="_compute_partner_count", string="Partners")
+
+    @api.constrains("is_default", "company_id", "active")
+    def _check_single_default(self):
+        defaults = self.filtered("is_default")
+        if not defaults:
+            return
+        groups = self._read_group(
+            [("is_default", "=", True), ("company_id", "in", defaults.company_id.ids + [False])],
+            ["company_id"], ["__count"],
+        )
+        for company, count in groups:
+            if count > 1:
+                raise ValidationError(_(
+                    "Only one pipeline can be the default for %(company)s: "
+                    "untick “Default Pipeline” on the other one first.",
+                    company=company.display_name or _("all companies"),
+                ))
+
+    def _compute_partner_count(self):
+        counts = dict(self.env["res.partner"]._read_group(
+            [("relationship_pipeline_id", "in", self.ids)], ["relationship_pipeline_id"], ["__count"]))
+        for pipeline in self:
+            pipeline.partner_count = counts.get(pipeline, 0)
+
+    @api.model
+    def _get_default(self, company=None):
+        company = company or self.env.company
+        return self.search(
+            [("is_default", "=", True), ("company_id", "in", [company.id, False])],
+            order="company_id", limit=1,
+        )
+
+    def _first_stage(self):
+        self.ensure_one()
+        return self.stage_ids.sorted(lambda s: (s.sequence, s.id))[:1]

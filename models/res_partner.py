@@ -1,0 +1,164 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    # ------------------------------------------------------------------
+    # Interaction log
+    # ------------------------------------------------------------------
+    interaction_ids = fields.One2many("relationship.interaction", "partner_id", string="Interactions")
+    commercial_interaction_ids = fields.One2many(
+        "relationship.interaction", "commercial_partner_id", string="Company Interactions")
+    interaction_count = fields.Integer(
+        compute="_compute_interaction_stats")
+    last_interaction_date = fields.Datetime(
+        compute="_compute_last_interaction_date", store=True, index=True, string="Last Contact")
+
+    def _interaction_owner_domain(self):
+        """Companies (commercial partners) count their contacts' interactions too."""
+        commercial = self.filtered(lambda p: p.commercial_partner_id == p)
+        return commercial, self - commercial
+
+    @api.depends("interaction_ids.date", "commercial_interaction_ids.date", "commercial_partner_id")
+    def _compute_last_interaction_date(self):
+        stats = self._interaction_stats("date:max")
+        for partner in self:
+            partner.last_interaction_date = stats.get(partner.id)
+
+    def _compute_interaction_stats(self):
+        stats = self._interaction_stats("__count")
+        for partner in self:
+            partner.interaction_count = stats.get(partner.id, 0)
+
+    def _interaction_stats(self, aggregate):
+        """One grouped query per kind of partner, whatever the number of partners."""
+        result = {}
+        Interaction = self.env["relationship.interaction"].sudo()
+        commercial, contacts = self._interaction_owner_domain()
+        for records, field in ((commercial, "commercial_partner_id"), (contacts, "partner_id")):
+            ids = [pid for pid in records.ids if pid]
+            if not ids:
+                continue
+            for partner, value in Interaction._read_group([(field, "in", ids)], [field], [aggregate]):
+                result[partner.id] = value
+        return result
+
+    # ------------------------------------------------------------------
+    # Pipelines and stages
+    # ------------------------------------------------------------------
+    relationship_pipeline_id = fields.Many2one(
+        "relationship.pipeline", string="Pipeline", index=True, tracking=True, copy=False,
+        ondelete="restrict")
+    relationship_stage_id = fields.Many2one(
+        "relationship.stage", string="Stage", index=True, tracking=True, copy=False, ondelete="restrict",
+        group_expand="_read_group_relationship_stage_ids",
+        domain="[('pipeline_id', '=', relationship_pipeline_id)]")
+    relationship_stage_history_ids = fields.One2many(
+        "relationship.stage.history", "partner_id", string="Stage History")
+    date_stage_entered = fields.Datetime(string="In Stage Since", copy=False, readonly=True)
+
+    @api.constrains("relationship_stage_id", "relationship_pipeline_id")
+    def _check_stage_in_pipeline(self):
+        for partner in self:
+            stage = partner.relationship_stage_id
+            if stage and stage.pipeline_id != partner.relationship_pipeline_id:
+                raise ValidationError(_(
+                    "The stage “%(stage)s” belongs to the pipeline “%(stage_pipeline)s”, not to “%(pipeline)s”: "
+                    "choose a stage of the partner's pipeline.",
+                    stage=stage.name, stage_pipeline=stage.pipeline_id.name,
+                    pipeline=partner.relationship_pipeline_id.name or _("no pipeline"),
+                ))
+
+    @api.model
+    def _read_group_relationship_stage_ids(self, stages, domain):
+        pipeline_id = self.env.context.get("default_relationship_pipeline_id")
+        if not pipeline_id:
+            return stages
+        return stages.search([("pipeline_id", "=", pipeline_id)], order=stages._order)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self._relationship_fill_default_pipeline(vals_list)
+        for vals in vals_list:
+            self._relationship_fill_first_stage(vals)
+        partners = super().create(vals_list)
+        partners.filtered("relationship_stage_id")._relationship_log_stage_entry()
+        return partners
+
+    def write(self, vals):
+        if "relationship_pipeline_id" in vals and "relationship_stage_id" not in vals:
+            self._relationship_fill_first_stage(vals)
+        moved = self.browse()
+        if "relationship_stage_id" in vals:
+            moved = self.filtered(lambda p: p.relationship_stage_id.id != vals["relationship_stage_id"])
+            if moved:
+                moved._check_gdpr_not_restricted(_("move it to another stage"))
+        res = super().write(vals)
+        if moved:
+            moved._relationship_log_stage_entry()
+        return res
+
+    @api.model
+    def _relationship_fill_default_pipeline(self, vals_list):
+        params = self.env["ir.config_parameter"].sudo()
+        for_companies = params.get_param("customer_relationship.pipeline_new_companies", "True") == "True"
+        for_contacts = params.get_param("customer_relationship.pipeline_new_contacts", "False") == "True"
+        if not (for_companies or for_contacts) or self.env.context.get("relationship_no_pipeline"):
+            return
+        pipeline = None
+        for vals in vals_list:
+            if vals.get("relationship_pipeline_id") or vals.get("relationship_stage_id"):
+                continue
+            if not (for_companies if vals.get("is_company") else for_contacts):
+                continue
+            if pipeline is None:
+                pipeline = self.env["relationship.pipeline"]._get_default()
+            if pipeline:
+                vals["relationship_pipeline_id"] = pipeline.id
+
+    @api.model
+    def _relationship_fill_first_stage(self, vals):
+        if vals.get("relationship_stage_id"):
+            stage = self.env["relationship.stage"].browse(vals["relationship_stage_id"])
+            vals.setdefault("relationship_pipeline_id", stage.pipeline_id.id)
+        elif vals.get("relationship_pipeline_id"):
+            pipeline = self.env["relationship.pipeline"].browse(vals["relationship_pipeline_id"])
+            vals["relationship_stage_id"] = pipeline._first_stage().id
+        elif "relationship_pipeline_id" in vals:
+            vals["relationship_stage_id"] = False
+
+    def _relationship_log_stage_entry(self):
+        """Close the open history rows of these partners and open one for their new stage, in two queries."""
+        now = fields.Datetime.now()
+        History = self.env["relationship.stage.history"].sudo()
+        open_rows = History.search([("partner_id", "in", self.ids), ("date_leave", "=", False)])
+        previous = {row.partner_id.id: row.stage_id.id for row in open_rows}
+        open_rows.write({"date_leave": now})
+        entering = self.filtered("relationship_stage_id")
+        History.create([{
+            "partner_id": partner.id,
+            "pipeline_id": partner.relationship_stage_id.pipeline_id.id,
+            "stage_id": partner.relationship_stage_id.id,
+            "previous_stage_id": previous.get(partner.id, False),
+            "date_enter": now,
+            "user_id": self.env.uid,
+        } for partner in entering])
+        return super(ResPartner, entering).write({"date_stage_entered": now})
+
+    # ------------------------------------------------------------------
+    # GDPR
+    # ------------------------------------------------------------------
+    gdpr_restricted = fields.Boolean(
+        string="Processing Restricted", copy=False, tracking=True, readonly=True,
+        help="GDPR art. 18: while set, no new interactions, stage moves or outgoing e-mail for this partner.")
+
+    def _check_gdpr_not_restricted(self, action):
+        restricted = self.filtered("gdpr_restricted")
+        if restricted:
+            raise UserError(_(
+                "Processing of %(partners)s is restricted under GDPR art. 18, so you cannot %(action)s. "
+                "A Privacy Officer must lift the restriction first.",
+                partners=", ".join(restricted.mapped("display_name")), action=action,
+            ))
