@@ -4,7 +4,7 @@ set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 RUN="$ROOT/.run"
-VENV="$ROOT/.venv"
+VENV="${CR_VENV:-$ROOT/.venv}"
 PY="${PYTHON:-python3}"
 mkdir -p "$RUN"
 
