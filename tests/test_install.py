@@ -32,7 +32,7 @@ class TestInstall(RelationshipCase):
         root = self.env.ref("customer_relationship.menu_relationship_root")
         self.assertEqual(root.groups_id, self.env.ref("customer_relationship.group_relationship_user"))
         for user, visible in ((self.user_internal, False), (self.user_portal, False)):
-            menus = self.env["ir.ui.menu"].with_user(user)._visible_menu_ids()
+            menus = self.env["ir.ui.menu"].with_user(user).sudo()._visible_menu_ids()
             self.assertEqual(root.id in menus, visible, user.login)
         self.assertEqual(root.web_icon, "customer_relationship,static/description/icon.png")
 
