@@ -1,5 +1,5 @@
 # Development entry points; the scripts live in dev/.
-.PHONY: run test shell lint clean
+.PHONY: run test shell lint clean check-run
 
 run:
 	@bash dev/run.sh
@@ -9,6 +9,9 @@ test:
 
 shell:
 	@bash dev/shell.sh
+
+check-run:
+	@bash dev/check_run.sh
 
 lint:
 	@bash dev/lint.sh

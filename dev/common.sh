@@ -4,6 +4,8 @@ set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 RUN="$ROOT/.run"
+# Filestores live beside the databases' server, not in the clone: a new clone reuses the demo database.
+DATA="${CR_DATA_DIR:-${XDG_DATA_HOME:-$HOME/.local/share}/customer_relationship}"
 VENV="${CR_VENV:-$ROOT/.venv}"
 PY="${PYTHON:-python3}"
 mkdir -p "$RUN"
@@ -93,7 +95,7 @@ write_config() {
     {
         echo "[options]"
         echo "addons_path = $RUN/addons,$ODOO/addons,$ODOO/odoo/addons"
-        echo "data_dir = $RUN/data"
+        echo "data_dir = $DATA"
         echo "db_host = ${PGHOST:-False}"
         echo "db_port = ${PGPORT:-False}"
         echo "db_user = ${PGUSER:-False}"
