@@ -69,7 +69,8 @@ class RelationshipGoal(models.Model):
                             help="Share (0-100) of the way from the baseline to the target.")
     expected_progress = fields.Float(readonly=True, copy=False, aggregator="avg",
                                      help="Share (0-100) of the goal's period elapsed at the last measurement.")
-    status = fields.Selection(STATUSES, readonly=True, copy=False, index=True, tracking=True)
+    # not tracked: a tracking message per goal would make measuring cost queries per goal
+    status = fields.Selection(STATUSES, readonly=True, copy=False, index=True)
     date_last_measured = fields.Date(readonly=True, copy=False)
     measurement_ids = fields.One2many("relationship.goal.measurement", "goal_id", string="Measurements")
     measurement_count = fields.Integer(compute="_compute_measurement_count")
