@@ -121,6 +121,15 @@ class RelationshipKpi(models.Model):
             raise ValidationError(_("The filter of the KPI “%(kpi)s” must be a list of conditions.", kpi=self.name))
         return list(domain)
 
+    @api.constrains("code", "company_id")
+    def _check_code_unique(self):
+        # the SQL constraint lets two shared KPIs (company_id NULL) have the same code
+        for kpi in self:
+            if self.search_count([("code", "=", kpi.code), ("company_id", "=", kpi.company_id.id),
+                                  ("id", "!=", kpi.id), ("active", "in", (True, False))]):
+                raise ValidationError(_("Another KPI already uses the code “%(code)s”: choose a unique code.",
+                                        code=kpi.code))
+
     @api.ondelete(at_uninstall=False)
     def _unlink_except_builtin(self):
         if any(kpi.kind == "builtin" for kpi in self):
@@ -145,10 +154,12 @@ class RelationshipKpi(models.Model):
         scope = (partner_domain, pipeline_ids, company_ids)
         if self.kind == "custom":
             return self._compute_custom(date_from, date_to, *scope)
+        # archived partners keep their history: a filter counts them like the figures without one do
+        builtin = self.with_context(active_test=False)
         if self.builtin_key == "interaction_count":
-            return self._compute_interaction_count(date_from, date_to, *scope)
+            return builtin._compute_interaction_count(date_from, date_to, *scope)
         if self.builtin_key in STAGE_BUILTINS:
-            figures = self._stage_figures(date_from, date_to, *scope)
+            figures = builtin._stage_figures(date_from, date_to, *scope)
             return self._stage_formula(self.builtin_key, figures)
         raise UserError(_("The KPI “%(kpi)s” has no formula.", kpi=self.name))
 

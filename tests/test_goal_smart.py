@@ -1,5 +1,5 @@
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import freeze_time
+from odoo.tests import Form, freeze_time
 
 from .test_kpi_common import KpiCase, raises
 
@@ -123,3 +123,18 @@ class TestGoalSmart(GoalCase):
         goal.action_activate()
         goal.target_value = 2.5  # still beyond the best (2)
         self.assertTrue(goal.achievability_flag)
+
+    def test_form_and_views(self):
+        with Form(self.env["relationship.goal"].with_user(self.user_manager)) as form:
+            form.name = "Form goal"
+            form.kpi_id = self.kpis["churn_rate"]
+            form.date_start = "2026-04-01"
+            form.date_deadline = "2026-06-29"
+            form.target_value = 5.0
+            form.relevance = "Churn costs more than acquisition."
+        goal = form.record
+        self.assertEqual((goal.smart_s, goal.smart_m, goal.smart_r, goal.smart_t), (False, True, True, True))
+        views = self.env["relationship.goal"].get_views(
+            [(False, kind) for kind in ("kanban", "list", "form", "pivot", "graph", "search")])["views"]
+        self.assertEqual(len(views), 6)
+        self.assertIn("progressbar", views["kanban"]["arch"])

@@ -47,6 +47,9 @@ class TestKpiBuiltin(KpiCase):
         self.assertEqual(self.value("retention_rate", domain=abc), 50.0)
         self.assertEqual(self.value("churn_rate", domain=abc), 50.0)
         self.assertEqual(self.value("growth_rate", domain=abc), 0.0)
+        # an archived partner keeps counting
+        self.p["B"].action_archive()
+        self.assertEqual(self.value("churn_rate", domain=abc), 50.0)
         # a filter on another field than the id
         self.assertEqual(self.value("acquisition", domain=[("name", "in", ["KPI partner C", "KPI partner E"])]), 1.0)
 

@@ -91,3 +91,8 @@ class TestKpiCustom(RelationshipCase):
         with self.assertRaises(AccessError):
             builtin.with_user(self.user_rel).write({"name": "x"})
         self.assertFalse(self.env["relationship.kpi"].with_user(self.user_internal).has_access("read"))
+
+    def test_code_unique(self):
+        self._kpi(aggregate="count")
+        with raises(self, ValidationError, "already uses the code “PHONE-count”"):
+            self._kpi(aggregate="count")
