@@ -61,6 +61,12 @@ class TestKpiBuiltin(KpiCase):
         self.assertEqual(self.value("acquisition", pipeline_ids=self.other_pipeline.ids), 1.0)
         self.assertEqual(self.value("acquisition"), 2.0)
 
+    def test_company_scope(self):
+        # our pipeline's rows belong to the current company: another company's goals do not see them
+        other_company = self.env["res.company"].create({"name": "KPI other company"})
+        self.assertEqual(self.value("acquisition", company_ids=self.env.company.ids), 2.0)
+        self.assertEqual(self.value("acquisition", company_ids=other_company.ids), 0.0)
+
     def test_interaction_count(self):
         company = self.env["res.partner"].with_context(relationship_no_pipeline=True).create(
             {"name": "KPI company", "is_company": True})
