@@ -16,12 +16,19 @@
         # Interaction log
         # Pipelines and stages
         # Goals and KPIs
+        "data/relationship_kpi_data.xml",
+        "data/relationship_goal_data.xml",
+        "views/relationship_kpi_views.xml",
+        "views/relationship_goal_views.xml",
         # GDPR
         # Shared
         "data/ir_config_parameter_data.xml",
         "views/res_config_settings_views.xml",
         "views/menus.xml",
     ],
-    "demo": [],
+    "demo": [
+        # Goals and KPIs
+        "demo/relationship_goal_demo.xml",
+    ],
     "assets": {},
 }

@@ -1,5 +1,8 @@
 from . import (
+    relationship_goal,
+    relationship_goal_measurement,
     relationship_interaction,
+    relationship_kpi,
     relationship_pipeline,
     relationship_stage,
     relationship_stage_history,

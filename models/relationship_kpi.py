@@ -1,0 +1,319 @@
+from datetime import datetime, time, timedelta
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL
+from odoo.tools.safe_eval import safe_eval
+
+NUMERIC_TYPES = ("integer", "float", "monetary")
+DATE_TYPES = ("date", "datetime")
+BUILTINS = [
+    ("acquisition", "Customer Acquisition"),
+    ("retention_rate", "Retention Rate"),
+    ("churn_rate", "Churn Rate"),
+    ("growth_rate", "Growth Rate"),
+    ("interaction_count", "Interaction Count"),
+]
+STAGE_BUILTINS = ("acquisition", "retention_rate", "churn_rate", "growth_rate")
+
+
+class RelationshipKpi(models.Model):
+    """A relationship KPI; every figure of the addon's goals is computed here and only here.
+
+    Built-in stage KPIs, with S = customers at the start of the period, E = customers at its end,
+    N = customers at the end who were not at the start, L = customers at the start who are not at
+    the end (a partner is a customer at instant t when its latest stage-history row entered at or
+    before t is in a customer stage):
+    acquisition = N; retention = (S - L) / S x 100; churn = L / S x 100; growth = (E - S) / S x 100;
+    every rate is 0.0 when S = 0.
+    """
+
+    _name = "relationship.kpi"
+    _description = "Relationship KPI"
+    _order = "sequence, id"
+
+    name = fields.Char(required=True, translate=True)
+    code = fields.Char(required=True, help="Short unique code, used in exports and formulas.")
+    sequence = fields.Integer(default=10)
+    active = fields.Boolean(default=True)
+    description = fields.Text(translate=True)
+    company_id = fields.Many2one("res.company", index=True, help="Leave empty to share the KPI with all companies.")
+    kind = fields.Selection(
+        [("builtin", "Built-in"), ("custom", "Custom")], required=True, default="custom", readonly=True)
+    builtin_key = fields.Selection(BUILTINS, readonly=True, help="Which built-in formula this KPI uses.")
+    unit = fields.Selection(
+        [("percent", "Percent"), ("count", "Count"), ("amount", "Amount")], required=True, default="count")
+    direction = fields.Selection(
+        [("higher_is_better", "Higher is better"), ("lower_is_better", "Lower is better")],
+        required=True, default="higher_is_better")
+    # Custom KPIs
+    model_id = fields.Many2one("ir.model", ondelete="cascade",
+                               domain=[("transient", "=", False)])
+    model_name = fields.Char(related="model_id.model", string="Model Name")
+    domain = fields.Char(default="[]", help="Only records matching this filter are counted.")
+    date_field_id = fields.Many2one(
+        "ir.model.fields", ondelete="cascade",
+        domain="[('model_id', '=', model_id), ('ttype', 'in', ('date', 'datetime')), ('store', '=', True)]",
+        help="The record is counted in a period when this date falls in it.")
+    partner_field_id = fields.Many2one(
+        "ir.model.fields", ondelete="cascade",
+        domain="[('model_id', '=', model_id), ('ttype', '=', 'many2one'), ('relation', '=', 'res.partner'),"
+               " ('store', '=', True)]",
+        help="Lets goals restrict this KPI to the partners of their scope.")
+    aggregate = fields.Selection(
+        [("count", "Count"), ("sum", "Sum"), ("average", "Average")], default="count")
+    field_id = fields.Many2one(
+        "ir.model.fields", string="Measured Field", ondelete="cascade",
+        domain="[('model_id', '=', model_id), ('ttype', 'in', ('integer', 'float', 'monetary')),"
+               " ('store', '=', True)]")
+    goal_count = fields.Integer(compute="_compute_goal_count", string="Goals")
+
+    _sql_constraints = [
+        ("code_unique", "UNIQUE(code, company_id)", "Another KPI already uses this code: choose a unique code."),
+    ]
+
+    def _compute_goal_count(self):
+        counts = dict(self.env["relationship.goal"]._read_group([("kpi_id", "in", self.ids)], ["kpi_id"], ["__count"]))
+        for kpi in self:
+            kpi.goal_count = counts.get(kpi, 0)
+
+    # ------------------------------------------------------------------
+    # Validation
+    # ------------------------------------------------------------------
+    @api.constrains("kind", "model_id", "domain", "date_field_id", "aggregate", "field_id", "partner_field_id")
+    def _check_custom_definition(self):
+        for kpi in self.filtered(lambda k: k.kind == "custom"):
+            kpi._check_custom_one()
+
+    def _check_custom_one(self):
+        if not self.model_id:
+            raise ValidationError(_("The custom KPI “%(kpi)s” needs a model to measure.", kpi=self.name))
+        self._check_field(self.date_field_id, DATE_TYPES, _("Date Field"), _("a date or date-time field"))
+        if self.aggregate in ("sum", "average"):
+            self._check_field(self.field_id, NUMERIC_TYPES, _("Measured Field"), _("a number field"))
+        if self.partner_field_id:
+            self._check_field(self.partner_field_id, ("many2one",), _("Partner Field"), _("a link to a contact"))
+        try:
+            self.env[self.model_id.model]._search(self._custom_domain())
+        except Exception as error:  # noqa: BLE001 - any parse or field error means the filter is unusable
+            raise ValidationError(_(
+                "The filter of the KPI “%(kpi)s” is not valid for %(model)s: %(error)s. "
+                "Fix it with the domain editor.", kpi=self.name, model=self.model_id.name, error=error,
+            )) from error
+
+    def _check_field(self, field, types, label, what):
+        if not field:
+            raise ValidationError(_("The KPI “%(kpi)s” needs a %(label)s: choose %(what)s of %(model)s.",
+                                    kpi=self.name, label=label, what=what, model=self.model_id.name))
+        model_field = self.env[self.model_id.model]._fields.get(field.name)
+        if field.model_id != self.model_id or field.ttype not in types or not (model_field and model_field.store):
+            raise ValidationError(_(
+                "The %(label)s “%(field)s” of the KPI “%(kpi)s” must be %(what)s stored on %(model)s.",
+                label=label, field=field.field_description, kpi=self.name, what=what, model=self.model_id.name))
+
+    def _custom_domain(self):
+        try:
+            domain = safe_eval(self.domain or "[]")
+        except Exception as error:  # noqa: BLE001
+            raise ValidationError(_("The filter of the KPI “%(kpi)s” cannot be read: %(error)s.",
+                                    kpi=self.name, error=error)) from error
+        if not isinstance(domain, list | tuple):
+            raise ValidationError(_("The filter of the KPI “%(kpi)s” must be a list of conditions.", kpi=self.name))
+        return list(domain)
+
+    @api.constrains("code", "company_id")
+    def _check_code_unique(self):
+        # the SQL constraint lets two shared KPIs (company_id NULL) have the same code
+        for kpi in self:
+            if self.search_count([("code", "=", kpi.code), ("company_id", "=", kpi.company_id.id),
+                                  ("id", "!=", kpi.id), ("active", "in", (True, False))]):
+                raise ValidationError(_("Another KPI already uses the code “%(code)s”: choose a unique code.",
+                                        code=kpi.code))
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_builtin(self):
+        if any(kpi.kind == "builtin" for kpi in self):
+            raise UserError(_("Built-in KPIs cannot be deleted: archive them instead."))
+
+    # ------------------------------------------------------------------
+    # Computing
+    # ------------------------------------------------------------------
+    def compute_value(self, date_from, date_to, partner_domain=None, pipeline_ids=None, company_ids=None):
+        """Value of this KPI over the days date_from..date_to (both included).
+
+        ``partner_domain`` restricts every figure to matching partners, ``pipeline_ids`` the stage
+        KPIs to those pipelines' history (and the other KPIs to those pipelines' partners),
+        ``company_ids`` to records of those companies or shared ones (needed under sudo, where record
+        rules do not apply). Each KPI costs one query whatever the number of partners.
+        """
+        self.ensure_one()
+        date_from, date_to = fields.Date.to_date(date_from), fields.Date.to_date(date_to)
+        if date_to < date_from:
+            raise UserError(_("A KPI period cannot end (%(end)s) before it starts (%(start)s).",
+                              start=date_from, end=date_to))
+        scope = (partner_domain, pipeline_ids, company_ids)
+        if self.kind == "custom":
+            return self._compute_custom(date_from, date_to, *scope)
+        # archived partners keep their history: a filter counts them like the figures without one do
+        builtin = self.with_context(active_test=False)
+        if self.builtin_key == "interaction_count":
+            return builtin._compute_interaction_count(date_from, date_to, *scope)
+        if self.builtin_key in STAGE_BUILTINS:
+            figures = builtin._stage_figures(date_from, date_to, *scope)
+            return self._stage_formula(self.builtin_key, figures)
+        raise UserError(_("The KPI “%(kpi)s” has no formula.", kpi=self.name))
+
+    @staticmethod
+    def _period_instants(date_from, date_to):
+        """Start of the first day, and the end of the last day as an exclusive bound."""
+        return datetime.combine(date_from, time.min), datetime.combine(date_to + timedelta(days=1), time.min)
+
+    @staticmethod
+    def _stage_formula(key, figures):
+        start, end, new, lost = figures["S"], figures["E"], figures["N"], figures["L"]
+        if key == "acquisition":
+            return float(new)
+        if not start:
+            return 0.0
+        if key == "retention_rate":
+            return (start - lost) / start * 100.0
+        if key == "churn_rate":
+            return lost / start * 100.0
+        return (end - start) / start * 100.0
+
+    def _scoped_partner_domain(self, partner_domain, pipeline_ids=None):
+        domain = list(partner_domain or [])
+        if pipeline_ids:
+            domain = ["&", ("relationship_pipeline_id", "in", list(pipeline_ids)), *(domain or [(1, "=", 1)])]
+        return domain
+
+    @staticmethod
+    def _company_domain(company_ids, field="company_id"):
+        return [(field, "in", [*company_ids, False])] if company_ids else []
+
+    def _stage_figures(self, date_from, date_to, partner_domain=None, pipeline_ids=None, company_ids=None):
+        """S, E, N and L in one query: the latest history row per partner at both instants."""
+        start, end = self._period_instants(date_from, date_to)
+        History = self.env["relationship.stage.history"]
+        domain = [("date_enter", "<", end), *self._company_domain(company_ids)]
+        if pipeline_ids:
+            domain.append(("pipeline_id", "in", list(pipeline_ids)))
+        if partner_domain:
+            domain.append(("partner_id", "any", list(partner_domain)))
+        History.flush_model(["partner_id", "stage_type", "date_enter", "pipeline_id"])
+        query = History._search(domain)  # record rules apply: a user only counts their companies' rows
+        table = query.table
+        is_customer = SQL("%s = 'customer'", SQL.identifier(table, "stage_type"))
+        entered = SQL.identifier(table, "date_enter")
+        # state at end: latest row before `end`; state at start: latest row with date_enter <= start
+        rows = query.select(
+            SQL.identifier(table, "partner_id"),
+            SQL("%s AS customer_end", is_customer),
+            SQL("%s <= %s AS before_start", entered, start),
+            SQL("ROW_NUMBER() OVER (PARTITION BY %s ORDER BY %s DESC, %s DESC) AS rank_end",
+                SQL.identifier(table, "partner_id"), entered, SQL.identifier(table, "id")),
+        )
+        self.env.cr.execute(SQL("""
+            WITH rows AS (%(rows)s),
+            ends AS (SELECT partner_id, customer_end FROM rows WHERE rank_end = 1),
+            starts AS (
+                SELECT DISTINCT ON (partner_id) partner_id, customer_end AS customer_start
+                  FROM rows WHERE before_start ORDER BY partner_id, rank_end
+            )
+            SELECT COUNT(*) FILTER (WHERE s.customer_start),
+                   COUNT(*) FILTER (WHERE e.customer_end),
+                   COUNT(*) FILTER (WHERE e.customer_end AND NOT COALESCE(s.customer_start, FALSE)),
+                   COUNT(*) FILTER (WHERE s.customer_start AND NOT e.customer_end)
+              FROM ends e LEFT JOIN starts s ON s.partner_id = e.partner_id
+        """, rows=rows))
+        start_count, end_count, new, lost = self.env.cr.fetchone()
+        return {"S": start_count, "E": end_count, "N": new, "L": lost}
+
+    def _compute_interaction_count(self, date_from, date_to, partner_domain=None, pipeline_ids=None,
+                                   company_ids=None):
+        start, end = self._period_instants(date_from, date_to)
+        domain = [("date", ">=", start), ("date", "<", end), *self._company_domain(company_ids)]
+        scope = self._scoped_partner_domain(partner_domain, pipeline_ids)
+        if scope:
+            # a company's figures include its contacts' interactions
+            domain += ["|", ("partner_id", "any", scope), ("commercial_partner_id", "any", scope)]
+        [(count,)] = self.env["relationship.interaction"]._read_group(domain, [], ["__count"])
+        return float(count)
+
+    def _compute_custom(self, date_from, date_to, partner_domain=None, pipeline_ids=None, company_ids=None):
+        Model = self.env[self.model_id.model]
+        date_field = self.date_field_id.name
+        if self.date_field_id.ttype == "date":
+            domain = [(date_field, ">=", date_from), (date_field, "<=", date_to)]
+        else:
+            start, end = self._period_instants(date_from, date_to)
+            domain = [(date_field, ">=", start), (date_field, "<", end)]
+        if company_ids and "company_id" in Model._fields and Model._fields["company_id"].store:
+            domain += self._company_domain(company_ids)
+        scope = self._scoped_partner_domain(partner_domain, pipeline_ids)
+        if scope:
+            if not self.partner_field_id:
+                raise UserError(_(
+                    "The KPI “%(kpi)s” cannot be restricted to a set of partners: set its Partner Field.",
+                    kpi=self.name))
+            domain.append((self.partner_field_id.name, "any", scope))
+        if self.aggregate == "count":
+            aggregate = "__count"
+        else:
+            aggregate = f"{self.field_id.name}:{'sum' if self.aggregate == 'sum' else 'avg'}"
+        [(value,)] = Model._read_group(self._custom_domain() + domain, [], [aggregate])
+        return float(value or 0.0)
+
+    # ------------------------------------------------------------------
+    # Goal arithmetic (kept here so every figure has one definition)
+    # ------------------------------------------------------------------
+    # A goal is on track while its progress is at most ON_TRACK_MARGIN points behind the share of
+    # its period elapsed, at risk up to AT_RISK_MARGIN points behind, and off track beyond that.
+    ON_TRACK_MARGIN = 10.0
+    AT_RISK_MARGIN = 25.0
+    # The achievability check looks back this many days, in windows of the goal's length.
+    ACHIEVABILITY_LOOKBACK_DAYS = 730
+    ACHIEVABILITY_MAX_WINDOWS = 24
+
+    @staticmethod
+    def _progress(baseline, target, current):
+        """Share (0-100) of the way from baseline to target; works both for rises and falls."""
+        if target == baseline:
+            return 100.0 if current == target else 0.0
+        return max(0.0, min(100.0, (current - baseline) / (target - baseline) * 100.0))
+
+    @staticmethod
+    def _expected_progress(date_start, date_deadline, date_measured):
+        """Share (0-100) of the goal's period elapsed at date_measured."""
+        total = (date_deadline - date_start).days
+        if total <= 0:
+            return 100.0
+        return max(0.0, min(100.0, (date_measured - date_start).days / total * 100.0))
+
+    @classmethod
+    def _status(cls, progress, expected):
+        if progress >= 100.0 or progress >= expected - cls.ON_TRACK_MARGIN:
+            return "on_track"
+        if progress >= expected - cls.AT_RISK_MARGIN:
+            return "at_risk"
+        return "off_track"
+
+    def _is_better(self, value, reference):
+        """True when value beats reference in this KPI's direction."""
+        self.ensure_one()
+        return value < reference if self.direction == "lower_is_better" else value > reference
+
+    def _best(self, values):
+        self.ensure_one()
+        return min(values) if self.direction == "lower_is_better" else max(values)
+
+    @staticmethod
+    def _window(date_end, length_days):
+        """The length_days days ending on date_end (included)."""
+        return date_end - timedelta(days=length_days - 1), date_end
+
+    @classmethod
+    def _history_windows(cls, date_start, length_days):
+        """Consecutive windows of length_days before date_start, newest (the baseline period) first."""
+        count = max(1, min(cls.ACHIEVABILITY_LOOKBACK_DAYS // length_days, cls.ACHIEVABILITY_MAX_WINDOWS))
+        return [cls._window(date_start - timedelta(days=1 + k * length_days), length_days) for k in range(count)]
