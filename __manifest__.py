@@ -30,5 +30,9 @@
         # Goals and KPIs
         "demo/relationship_goal_demo.xml",
     ],
-    "assets": {},
+    "assets": {
+        "web.assets_tests": [
+            "customer_relationship/static/tests/tours/*.js",
+        ],
+    },
 }

@@ -42,7 +42,9 @@ odoo_bin -d "$DB" -i customer_relationship --without-demo=all --stop-after-init 
 # pytest-odoo names the addon after the folder: run through the customer_relationship link.
 ADDON="$RUN/addons/customer_relationship"
 targets=()
-for t in "${@:-tests}"; do targets+=("$ADDON/$t"); done
+for t in "${@:-tests}"; do
+    case "$t" in -*) targets+=("$t") ;; *) targets+=("$ADDON/$t") ;; esac
+done
 cd "$ADDON"
 set +e
 "$VENV/bin/python" -m pytest -p no:cacheprovider --rootdir="$ADDON" --odoo-config="$CONF" --odoo-database="$DB" \
