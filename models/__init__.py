@@ -1,11 +1,9 @@
-from . import (
-    relationship_goal,
-    relationship_goal_measurement,
-    relationship_interaction,
-    relationship_kpi,
-    relationship_pipeline,
-    relationship_stage,
-    relationship_stage_history,
-    res_config_settings,
-    res_partner,
-)
+from . import relationship_goal
+from . import relationship_goal_measurement
+from . import relationship_interaction
+from . import relationship_kpi
+from . import relationship_pipeline
+from . import relationship_stage
+from . import relationship_stage_history
+from . import res_config_settings
+from . import res_partner

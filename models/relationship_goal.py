@@ -1,8 +1,12 @@
 from collections import defaultdict
 from datetime import timedelta
 
-from odoo import _, api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo import _
+from odoo import api
+from odoo import fields
+from odoo import models
+from odoo.exceptions import UserError
+from odoo.exceptions import ValidationError
 from odoo.tools import date_utils
 from odoo.tools.safe_eval import safe_eval
 

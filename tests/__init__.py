@@ -1,1 +1,6 @@
-from . import test_goal_measure, test_goal_smart, test_install, test_kpi_builtin, test_kpi_custom, test_ui_tours
+from . import test_goal_measure
+from . import test_goal_smart
+from . import test_install
+from . import test_kpi_builtin
+from . import test_kpi_custom
+from . import test_ui_tours

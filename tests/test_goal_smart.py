@@ -1,7 +1,11 @@
-from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import Form, freeze_time
+from odoo.exceptions import AccessError
+from odoo.exceptions import UserError
+from odoo.exceptions import ValidationError
+from odoo.tests import Form
+from odoo.tests import freeze_time
 
-from .test_kpi_common import KpiCase, raises
+from .test_kpi_common import KpiCase
+from .test_kpi_common import raises
 
 
 class GoalCase(KpiCase):

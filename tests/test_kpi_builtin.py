@@ -1,7 +1,8 @@
 from odoo.exceptions import UserError
 from odoo.fields import Date
 
-from .test_kpi_common import KpiCase, raises
+from .test_kpi_common import KpiCase
+from .test_kpi_common import raises
 
 Q1 = ("2026-01-01", "2026-03-31")
 
