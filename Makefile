@@ -1,5 +1,5 @@
 # Development entry points; the scripts live in dev/.
-.PHONY: run test shell lint clean check-run
+.PHONY: run test shell lint clean check-run screenshots
 
 run:
 	@bash dev/run.sh
@@ -12,6 +12,9 @@ shell:
 
 check-run:
 	@bash dev/check_run.sh
+
+screenshots:
+	@bash dev/screenshots.sh
 
 lint:
 	@bash dev/lint.sh

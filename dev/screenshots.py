@@ -1,0 +1,101 @@
+"""Screenshots of the real screens for the Apps page and the README (make screenshots).
+
+Logs into a running Odoo (make run) through JSON-RPC, then drives Debian's headless Chromium over the
+DevTools protocol: the session cookie is set, each page is opened and captured once it has rendered.
+Usage: python dev/screenshots.py BASE_URL DB OUT_DIR name=path [name=path ...]
+"""
+
+import base64
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+
+import requests
+import websocket
+
+
+def login(base, db):
+    session = requests.Session()
+    reply = session.post(f"{base}/web/session/authenticate", json={
+        "jsonrpc": "2.0", "params": {"db": db, "login": "admin", "password": "admin"}}, timeout=60)
+    reply.raise_for_status()
+    if reply.json().get("error"):
+        raise SystemExit(f"login failed: {reply.json()['error']}")
+    return session.cookies["session_id"]
+
+
+class Page:
+    def __init__(self, ws_url):
+        self.ws = websocket.create_connection(ws_url, timeout=60)
+        self.next_id = 0
+
+    def call(self, method, **params):
+        self.next_id += 1
+        self.ws.send(json.dumps({"id": self.next_id, "method": method, "params": params}))
+        while True:
+            message = json.loads(self.ws.recv())
+            if message.get("id") == self.next_id:
+                if "error" in message:
+                    raise RuntimeError(f"{method}: {message['error']}")
+                return message.get("result", {})
+
+    def wait_for(self, expression, seconds=60):
+        deadline = time.time() + seconds
+        while time.time() < deadline:
+            result = self.call("Runtime.evaluate", expression=expression, returnByValue=True)
+            if result.get("result", {}).get("value"):
+                return True
+            time.sleep(0.5)
+        return False
+
+
+def main(base, db, out_dir, shots):
+    session_id = login(base, db)
+    browser = shutil.which("chromium") or shutil.which("chromium-browser")
+    if not browser:
+        raise SystemExit("Chromium is missing: apt-get install chromium")
+    port = 9333
+    profile = tempfile.mkdtemp()
+    proc = subprocess.Popen([
+        browser, "--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-quic",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync",
+        f"--remote-debugging-port={port}", f"--user-data-dir={profile}", "--window-size=1440,900",
+        "--hide-scrollbars", "about:blank"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        for _ in range(60):
+            try:
+                targets = requests.get(f"http://127.0.0.1:{port}/json", timeout=2).json()
+                break
+            except requests.RequestException:
+                time.sleep(0.5)
+        page = Page(next(t for t in targets if t["type"] == "page")["webSocketDebuggerUrl"])
+        page.call("Page.enable")
+        host = urllib.parse.urlparse(base).hostname
+        page.call("Network.enable")
+        page.call("Network.setCookie", name="session_id", value=session_id, domain=host, path="/")
+        page.call("Emulation.setDeviceMetricsOverride", width=1440, height=900, deviceScaleFactor=1, mobile=False)
+        for name, path in shots:
+            page.call("Page.navigate", url=base + path)
+            ready = page.wait_for(
+                "!!document.querySelector('.o_action_manager .o_view_controller')"
+                " && !document.querySelector('.o_loading_indicator, .o-main-components-container .o_loading')")
+            time.sleep(2)  # charts and kanban counters settle
+            data = page.call("Page.captureScreenshot", format="png")["data"]
+            target = os.path.join(out_dir, f"screenshot_{name}.png")
+            with open(target, "wb") as handle:
+                handle.write(base64.b64decode(data))
+            print(f"{target}{'' if ready else ' (page did not report ready)'}")
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+        shutil.rmtree(profile, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    base_url, database, out = sys.argv[1:4]
+    main(base_url, database, out, [arg.split("=", 1) for arg in sys.argv[4:]])

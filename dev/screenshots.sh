@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# make screenshots: serve the demo database on a free port and capture the main screens into static/description/.
+source "$(dirname "$0")/common.sh"
+setup_all
+PORT=$("$VENV/bin/python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+CR_PORT=$PORT setsid bash "$ROOT/dev/run.sh" >"$RUN/screenshots-server.log" 2>&1 &
+server=$!
+trap 'kill -- -$server 2>/dev/null || true' EXIT
+for _ in $(seq 1 300); do
+    [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT/web/login")" = 200 ] && break
+    sleep 1
+done
+DB=${CR_DEMO_DB:-customer_relationship_demo}
+"$VENV/bin/python" "$ROOT/dev/screenshots.py" "http://127.0.0.1:$PORT" "$DB" "$ROOT/static/description" \
+    overview=/odoo/action-customer_relationship.action_relationship_overview \
+    goal=/odoo/action-customer_relationship.action_relationship_goal
