@@ -15,6 +15,12 @@
         "security/customer_relationship_rules.xml",
         # Interaction log
         # Pipelines and stages
+        "data/relationship_pipeline_data.xml",
+        "views/relationship_pipeline_views.xml",
+        "views/relationship_stage_views.xml",
+        "views/relationship_stage_history_views.xml",
+        "views/relationship_funnel_report_views.xml",
+        "views/res_partner_views.xml",
         # Goals and KPIs
         "data/relationship_kpi_data.xml",
         "data/relationship_goal_data.xml",
@@ -27,6 +33,7 @@
         "views/menus.xml",
     ],
     "demo": [
+        "demo/relationship_pipeline_demo.xml",
         # Goals and KPIs
         "demo/relationship_goal_demo.xml",
     ],

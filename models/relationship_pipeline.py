@@ -25,19 +25,16 @@ class RelationshipPipeline(models.Model):
 
     @api.constrains("is_default", "company_id", "active")
     def _check_single_default(self):
-        defaults = self.filtered("is_default")
-        if not defaults:
-            return
-        groups = self._read_group(
-            [("is_default", "=", True), ("company_id", "in", defaults.company_id.ids + [False])],
-            ["company_id"], ["__count"],
-        )
-        for company, count in groups:
-            if count > 1:
+        # A shared pipeline (no company) is the default of every company.
+        for pipeline in self.filtered("is_default"):
+            domain = [("is_default", "=", True), ("id", "!=", pipeline.id)]
+            if pipeline.company_id:
+                domain.append(("company_id", "in", [pipeline.company_id.id, False]))
+            if self.search_count(domain, limit=1):
                 raise ValidationError(_(
                     "Only one pipeline can be the default for %(company)s: "
                     "untick “Default Pipeline” on the other one first.",
-                    company=company.display_name or _("all companies"),
+                    company=pipeline.company_id.display_name or _("all companies"),
                 ))
 
     def _compute_partner_count(self):
@@ -57,3 +54,23 @@ class RelationshipPipeline(models.Model):
     def _first_stage(self):
         self.ensure_one()
         return self.stage_ids.sorted(lambda s: (s.sequence, s.id))[:1]
+
+    def action_open_board(self):
+        """The partner board of this pipeline: every stage is a column, empty ones included."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("customer_relationship.action_relationship_board")
+        action["name"] = self.name
+        action["domain"] = [("relationship_pipeline_id", "=", self.id)]
+        action["context"] = {
+            "default_relationship_pipeline_id": self.id,
+            "search_default_group_stage": 1,
+            "default_is_company": True,
+        }
+        return action
+
+    @api.model
+    def _action_open_default_board(self):
+        pipeline = self._get_default() or self.search([], limit=1)
+        if not pipeline:
+            return self.env["ir.actions.act_window"]._for_xml_id("customer_relationship.action_relationship_pipeline")
+        return pipeline.action_open_board()

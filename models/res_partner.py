@@ -1,9 +1,12 @@
+from collections import defaultdict
+
 from odoo import _
 from odoo import api
 from odoo import fields
 from odoo import models
 from odoo.exceptions import UserError
 from odoo.exceptions import ValidationError
+from odoo.tools import SQL
 
 
 class ResPartner(models.Model):
@@ -61,7 +64,34 @@ class ResPartner(models.Model):
         domain="[('pipeline_id', '=', relationship_pipeline_id)]")
     relationship_stage_history_ids = fields.One2many(
         "relationship.stage.history", "partner_id", string="Stage History")
-    date_stage_entered = fields.Datetime(string="In Stage Since", copy=False, readonly=True)
+    date_stage_entered = fields.Datetime(string="In Stage Since", copy=False, readonly=True, index=True)
+    days_in_stage = fields.Integer(compute="_compute_days_in_stage", string="Days in Stage")
+    is_stale = fields.Boolean(
+        compute="_compute_is_stale", search="_search_is_stale", string="Stale",
+        help="The partner has been in its stage longer than the stage allows.")
+    relationship_stage_type = fields.Selection(related="relationship_stage_id.stage_type", string="Stage Type")
+
+    def _compute_days_in_stage(self):
+        now = fields.Datetime.now()
+        for partner in self:
+            entered = partner.date_stage_entered
+            partner.days_in_stage = (now - entered).days if entered and partner.relationship_stage_id else 0
+
+    @api.depends("date_stage_entered", "relationship_stage_id.sla_days")
+    def _compute_is_stale(self):
+        for partner in self:
+            sla = partner.relationship_stage_id.sla_days
+            partner.is_stale = bool(sla and partner.date_stage_entered) and partner.days_in_stage >= sla
+
+    def _search_is_stale(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(_("The “Stale” filter only accepts “is set” or “is not set”."))
+        stale = SQL(
+            """(SELECT p.id FROM res_partner p JOIN relationship_stage s ON s.id = p.relationship_stage_id
+                WHERE s.sla_days > 0 AND p.date_stage_entered <= %s - s.sla_days * INTERVAL '1 day')""",
+            fields.Datetime.now())
+        positive = (operator == "=") == value
+        return [("id", "in" if positive else "not in", stale)]
 
     @api.constrains("relationship_stage_id", "relationship_pipeline_id")
     def _check_stage_in_pipeline(self):
@@ -92,7 +122,7 @@ class ResPartner(models.Model):
         return partners
 
     def write(self, vals):
-        if "relationship_pipeline_id" in vals and "relationship_stage_id" not in vals:
+        if "relationship_pipeline_id" in vals or "relationship_stage_id" in vals:
             self._relationship_fill_first_stage(vals)
         moved = self.browse()
         if "relationship_stage_id" in vals:
@@ -134,12 +164,21 @@ class ResPartner(models.Model):
             vals["relationship_stage_id"] = False
 
     def _relationship_log_stage_entry(self):
-        """Close the open history rows of these partners and open one for their new stage, in two queries."""
+        """Close the open history rows of these partners and open one for their new stage.
+
+        Rows are closed with one write per destination stage (a kanban move has one), so the number of
+        queries does not grow with the number of partners moved.
+        """
         now = fields.Datetime.now()
         History = self.env["relationship.stage.history"].sudo()
         open_rows = History.search([("partner_id", "in", self.ids), ("date_leave", "=", False)])
         previous = {row.partner_id.id: row.stage_id.id for row in open_rows}
-        open_rows.write({"date_leave": now})
+        by_next_stage = defaultdict(lambda: History.browse())
+        stage_of = {partner.id: partner.relationship_stage_id.id for partner in self}
+        for row in open_rows:
+            by_next_stage[stage_of.get(row.partner_id.id) or False] |= row
+        for next_stage_id, rows in by_next_stage.items():
+            rows.write({"date_leave": now, "next_stage_id": next_stage_id})
         entering = self.filtered("relationship_stage_id")
         History.create([{
             "partner_id": partner.id,

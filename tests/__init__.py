@@ -3,4 +3,5 @@ from . import test_goal_smart
 from . import test_install
 from . import test_kpi_builtin
 from . import test_kpi_custom
+from . import test_pipeline_stages
 from . import test_ui_tours

@@ -1,1 +1,1 @@
-
+from . import relationship_stage_delete_wizard

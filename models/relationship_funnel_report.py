@@ -1,0 +1,55 @@
+from odoo import fields
+from odoo import models
+from odoo import tools
+
+
+class RelationshipFunnelReport(models.Model):
+    """Funnel per pipeline and stage, one row per stage entry so any period or tag filter applies.
+
+    Averages of per-row figures give the funnel's ratios for any grouping: the mean of `conversion`
+    (100 when the partner went on to a later stage) is the conversion rate.
+    """
+
+    _name = "relationship.funnel.report"
+    _description = "Relationship Funnel Analysis"
+    _auto = False
+    _order = "date_enter desc"
+    _rec_name = "stage_id"
+
+    pipeline_id = fields.Many2one("relationship.pipeline", readonly=True)
+    stage_id = fields.Many2one("relationship.stage", readonly=True)
+    stage_sequence = fields.Integer(readonly=True)
+    partner_id = fields.Many2one("res.partner", readonly=True)
+    company_id = fields.Many2one("res.company", readonly=True)
+    user_id = fields.Many2one("res.users", string="Moved By", readonly=True)
+    date_enter = fields.Datetime(string="Entered On", readonly=True)
+    entered_count = fields.Integer(string="Entered", readonly=True, aggregator="sum")
+    progressed_count = fields.Integer(string="Went On", readonly=True, aggregator="sum")
+    conversion = fields.Float(string="Conversion Rate (%)", readonly=True, aggregator="avg")
+    days_in_stage = fields.Float(string="Average Days in Stage", readonly=True, aggregator="avg")
+    stale_count = fields.Integer(string="Currently Stale", readonly=True, aggregator="sum")
+
+    def init(self):
+        tools.drop_view_if_exists(self.env.cr, self._table)
+        self.env.cr.execute(f"""
+            CREATE OR REPLACE VIEW {self._table} AS (
+                SELECT h.id,
+                       h.pipeline_id,
+                       h.stage_id,
+                       s.sequence AS stage_sequence,
+                       h.partner_id,
+                       h.company_id,
+                       h.user_id,
+                       h.date_enter,
+                       1 AS entered_count,
+                       CASE WHEN h.progressed THEN 1 ELSE 0 END AS progressed_count,
+                       CASE WHEN h.progressed THEN 100.0 ELSE 0.0 END AS conversion,
+                       EXTRACT(EPOCH FROM COALESCE(h.date_leave, NOW() AT TIME ZONE 'UTC') - h.date_enter)
+                           / 86400.0 AS days_in_stage,
+                       CASE WHEN h.date_leave IS NULL AND s.sla_days > 0
+                                 AND h.date_enter <= (NOW() AT TIME ZONE 'UTC') - s.sla_days * INTERVAL '1 day'
+                            THEN 1 ELSE 0 END AS stale_count
+                  FROM relationship_stage_history h
+                  JOIN relationship_stage s ON s.id = h.stage_id
+            )
+        """)
