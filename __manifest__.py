@@ -19,7 +19,7 @@
         "views/relationship_pipeline_views.xml",
         "views/relationship_stage_views.xml",
         "views/relationship_stage_history_views.xml",
-        "views/relationship_funnel_report_views.xml",
+        "report/relationship_funnel_report_views.xml",
         "views/res_partner_views.xml",
         # Goals and KPIs
         "data/relationship_kpi_data.xml",

@@ -1,4 +1,3 @@
-from . import relationship_funnel_report
 from . import relationship_goal
 from . import relationship_goal_measurement
 from . import relationship_interaction

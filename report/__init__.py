@@ -1,0 +1,1 @@
+from . import relationship_funnel_report
