@@ -1,2 +1,3 @@
 from . import test_install
 from . import test_access_matrix
+from . import test_company_isolation
