@@ -38,24 +38,24 @@ class Server:
 
     def __init__(self, args, workers, logfile):
         self.port = free_port()
-        cmd = [args.python, args.odoo_bin, "-c", args.conf, "-d", args.db, "--db-filter", "^%s$" % args.db,
+        cmd = [args.python, args.odoo_bin, "-c", args.conf, "-d", args.db, "--db-filter", f"^{args.db}$",
                "--http-interface", "127.0.0.1", "--http-port", str(self.port), "--gevent-port", str(free_port()),
                "--workers", str(workers), "--max-cron-threads", "2", "--log-level", "info",
                "--logfile", logfile, "--limit-time-real", "300", "--db_maxconn", "64"]
         self.logfile = logfile
         self.proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT, start_new_session=True)
-        self.url = "http://127.0.0.1:%d" % self.port
+        self.url = f"http://127.0.0.1:{self.port}"
         deadline = time.time() + 120
         while time.time() < deadline:
             if self.proc.poll() is not None:
-                raise SystemExit("odoo-bin exited at start (see %s)" % logfile)
+                raise SystemExit(f"odoo-bin exited at start (see {logfile})")
             try:
                 xmlrpc.client.ServerProxy(self.url + "/xmlrpc/2/common").version()
                 return
             except OSError:
                 time.sleep(0.5)
         self.stop()
-        raise SystemExit("odoo-bin did not answer on %s within 120 s" % self.url)
+        raise SystemExit(f"odoo-bin did not answer on {self.url} within 120 s")
 
     def stop(self):
         if self.proc.poll() is None:
@@ -98,12 +98,12 @@ class Client(threading.Thread):
         try:
             for i in range(self.run_.per_client):
                 if time.time() > self.run_.deadline:
-                    self.errors.append("time limit reached after %d interactions" % i)
+                    self.errors.append(f"time limit reached after {i} interactions")
                     return
                 partner = self.rng.choice(self.run_.partner_ids)
                 date = now - timedelta(minutes=self.rng.randint(0, 60 * 24 * 90), seconds=self.rng.randint(0, 59))
                 self.call(proxy, "relationship.interaction", "create", {
-                    "partner_id": partner, "subject": "Load %d/%d" % (self.idx, i),
+                    "partner_id": partner, "subject": f"Load {self.idx}/{i}",
                     "channel": self.rng.choice(["phone", "email", "meeting"]),
                     "date": date.strftime("%Y-%m-%d %H:%M:%S")})
                 self.created += 1
@@ -113,7 +113,7 @@ class Client(threading.Thread):
                               {"relationship_pipeline_id": self.run_.pipeline_id, "relationship_stage_id": stage})
                     self.moves += 1
         except Exception as exc:  # noqa: BLE001 - every other failure is reported and fails the run
-            self.errors.append("%s: %s" % (type(exc).__name__, str(exc)[-300:]))
+            self.errors.append(f"{type(exc).__name__}: {str(exc)[-300:]}")
 
 
 class Run:
@@ -122,7 +122,7 @@ class Run:
         self.per_client, self.password = args.per_client, "admin"
 
     def execute(self):
-        log = os.path.join(self.args.logdir, "loadtest-workers%d.log" % self.workers)
+        log = os.path.join(self.args.logdir, f"loadtest-workers{self.workers}.log")
         if os.path.exists(log):
             os.remove(log)
         server = Server(self.args, self.workers, log)
@@ -131,7 +131,7 @@ class Run:
             self.uid = xmlrpc.client.ServerProxy(self.url + "/xmlrpc/2/common").authenticate(
                 self.db, "admin", self.password, {})
             if not self.uid:
-                raise SystemExit("admin/admin cannot log in to %s" % self.db)
+                raise SystemExit(f"admin/admin cannot log in to {self.db}")
             self.prepare()
             clients = [Client(self, i) for i in range(self.args.clients)]
             self.deadline = time.time() + self.args.time_limit
@@ -152,12 +152,13 @@ class Run:
 
         def ex(model, method, *args):
             return proxy.execute_kw(self.db, self.uid, self.password, model, method, list(args))
-        tag = "Loadtest w%d %s" % (self.workers, time.strftime("%H:%M:%S"))
+        tag = f"Loadtest w{self.workers} {time.strftime('%H:%M:%S')}"
         self.pipeline_id = ex("relationship.pipeline", "create", {"name": tag})
-        self.stage_ids = [ex("relationship.stage", "create", {"name": "S%d" % i, "sequence": i,
+        self.stage_ids = [ex("relationship.stage", "create", {"name": f"S{i}", "sequence": i,
                                                                "pipeline_id": self.pipeline_id}) for i in range(4)]
         self.partner_ids = ex("res.partner", "create", [
-            {"name": "%s P%d" % (tag, i), "relationship_pipeline_id": self.pipeline_id} for i in range(self.args.partners)])
+            {"name": f"{tag} P{i}", "relationship_pipeline_id": self.pipeline_id}
+            for i in range(self.args.partners)])
         # Every active cron is due now, so the two cron threads work during the load.
         crons = ex("ir.cron", "search", [("active", "=", True)])
         ex("ir.cron", "write", crons, {"nextcall": datetime.utcnow().strftime("%Y-%m-%d %H:%M:%S")})
@@ -169,7 +170,7 @@ class Run:
             cr.execute("SELECT count(*) FROM relationship_interaction WHERE partner_id = ANY(%s)", [self.partner_ids])
             self.count = cr.fetchone()[0]
             if self.count != expected:
-                problems.append("%d interactions instead of %d" % (self.count, expected))
+                problems.append(f"{self.count} interactions instead of {expected}")
             cr.execute("""SELECT partner_id, stage_id, date_enter, date_leave FROM relationship_stage_history
                           WHERE partner_id = ANY(%s) ORDER BY partner_id, date_enter, id""", [self.partner_ids])
             chains = {}
@@ -186,14 +187,14 @@ class Run:
             rows = chains.get(pid, [])
             open_rows = [r for r in rows if r[2] is None]
             if len(open_rows) != 1 or rows[-1][2] is not None:
-                problems.append("partner %d: %d open history rows (the last must be the only one)" % (pid, len(open_rows)))
-            for prev, nxt in zip(rows, rows[1:]):
+                problems.append(f"partner {pid}: {len(open_rows)} open history rows (the last must be the only one)")
+            for prev, nxt in zip(rows, rows[1:], strict=False):
                 if prev[2] != nxt[1]:
-                    problems.append("partner %d: date_leave %s != next date_enter %s" % (pid, prev[2], nxt[1]))
+                    problems.append(f"partner {pid}: date_leave {prev[2]} != next date_enter {nxt[1]}")
             if rows and (rows[-1][0] != stage or rows[-1][1] != entered):
-                problems.append("partner %d: open row is not the partner's stage and entry date" % pid)
+                problems.append(f"partner {pid}: open row is not the partner's stage and entry date")
             if last.get(pid) != last_date:
-                problems.append("partner %d: last_interaction_date %s, recount %s" % (pid, last_date, last.get(pid)))
+                problems.append(f"partner {pid}: last_interaction_date {last_date}, recount {last.get(pid)}")
         self.problems = problems
         return not problems
 
@@ -226,17 +227,17 @@ def main():
     args = ap.parse_args()
     runs = []
     for workers in [int(w) for w in args.workers.split(",")]:
-        print("loadtest: --workers=%d, %d clients x %d interactions..." % (workers, args.clients, args.per_client),
+        print(f"loadtest: --workers={workers}, {args.clients} clients x {args.per_client} interactions...",
               file=sys.stderr, flush=True)
         run = Run(args, workers)
         run.execute()
         runs.append(run)
         for problem in run.problems[:20]:
-            print("  PROBLEM (workers=%d): %s" % (workers, problem), file=sys.stderr)
+            print(f"  PROBLEM (workers={workers}): {problem}", file=sys.stderr)
     keys = list(runs[0].figures())
-    print("\n%-16s" % "" + "".join("%16s" % ("--workers=%d" % r.workers) for r in runs))
+    print("\n" + " " * 16 + "".join(f"{'--workers=' + str(r.workers):>16}" for r in runs))
     for key in keys:
-        print("%-16s" % key + "".join("%16s" % r.figures()[key] for r in runs))
+        print(f"{key:<16}" + "".join(f"{r.figures()[key]!s:>16}" for r in runs))
     ok = all(not r.problems for r in runs)
     print("\nloadtest %s" % ("PASSED" if ok else "FAILED"))
     return 0 if ok else 1

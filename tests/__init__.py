@@ -1,4 +1,1 @@
-from . import test_install
-from . import test_access_matrix
-from . import test_company_isolation
-from . import test_bad_input_property
+from . import test_access_matrix, test_bad_input_property, test_company_isolation, test_install

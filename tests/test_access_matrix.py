@@ -3,6 +3,8 @@
 EXPECTED is the single source of truth. A model of the addon that is missing from it fails
 test_every_addon_model_is_in_the_table, so each new capability has to state its access here.
 """
+import functools
+
 from odoo import fields
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
@@ -45,7 +47,7 @@ def addon_models(env):
 def fill_value(env, field, company=None):
     """A valid value for a required field, so fixtures follow new models without code."""
     if field.type in ("char", "text", "html"):
-        return "Fixture %s" % field.name
+        return f"Fixture {field.name}"
     if field.type in ("integer", "float", "monetary"):
         return 1
     if field.type == "boolean":
@@ -60,7 +62,7 @@ def fill_value(env, field, company=None):
     if field.type == "many2one":
         return build_record(env, field.comodel_name, company).id
     raise NotImplementedError(
-        "No fixture value for required field %s (%s): add it to VALS_OVERRIDES." % (field, field.type))
+        f"No fixture value for required field {field} ({field.type}): add it to VALS_OVERRIDES.")
 
 
 def minimal_vals(env, model_name, company=None):
@@ -104,13 +106,13 @@ class TestAccessMatrix(RelationshipCase):
         models = addon_models(self.env)
         self.assertIn("relationship.interaction", models, "the enumeration of the addon's models found nothing")
         missing = sorted(set(models) - set(EXPECTED))
-        self.assertFalse(missing, "Models of the addon with no line in EXPECTED (state their access): %s" % missing)
+        self.assertFalse(missing, f"Models of the addon with no line in EXPECTED (state their access): {missing}")
         for model, rights in EXPECTED.items():
-            self.assertEqual(set(rights), set(self.users), "%s must state every group" % model)
+            self.assertEqual(set(rights), set(self.users), f"{model} must state every group")
 
     def _assert_allowed(self, allowed, model, key, op, call):
         """Run call in a savepoint (rolled back either way) and check it matches the table."""
-        label = "%s may%s %s %s" % (key, "" if allowed else " not", OPERATIONS[op], model)
+        label = "{} may{} {} {}".format(key, "" if allowed else " not", OPERATIONS[op], model)
         try:
             with self.env.cr.savepoint(flush=False) as savepoint:
                 call()
@@ -118,10 +120,10 @@ class TestAccessMatrix(RelationshipCase):
                 savepoint.close(rollback=True)
         except AccessError:
             self.env.invalidate_all()
-            self.assertFalse(allowed, "%s, but got AccessError" % label)
+            self.assertFalse(allowed, f"{label}, but got AccessError")
         else:
             self.env.invalidate_all()
-            self.assertTrue(allowed, "%s, but it succeeded" % label)
+            self.assertTrue(allowed, f"{label}, but it succeeded")
 
     def test_matrix(self):
         checked = 0
@@ -134,9 +136,9 @@ class TestAccessMatrix(RelationshipCase):
                     allowed = op in rights[key]
                     with self.subTest(model=model, group=key, op=op):
                         if op == "c":
-                            call = lambda env_u=env_u: env_u[model].create(vals)  # noqa: E731
+                            call = functools.partial(env_u[model].create, vals)
                         else:
-                            call = lambda rec=record.with_env(env_u), op=op: rec.check_access(OPERATIONS[op])  # noqa: E731
+                            call = functools.partial(record.with_env(env_u).check_access, OPERATIONS[op])
                         self._assert_allowed(allowed, model, key, op, call)
                     checked += 1
         self.assertEqual(checked, len(EXPECTED) * 5 * 4)

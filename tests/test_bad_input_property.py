@@ -115,7 +115,7 @@ class TestBadInputProperty(RelationshipCase):
 
     def count(self, model):
         self.env.flush_all()
-        self.env.cr.execute('SELECT count(*) FROM "%s"' % self.env[model]._table)  # noqa: SQL table name
+        self.env.cr.execute(f'SELECT count(*) FROM "{self.env[model]._table}"')  # table from the registry
         return self.env.cr.fetchone()[0]
 
     def assert_expected(self, exc, is_malformed, label):
@@ -126,7 +126,7 @@ class TestBadInputProperty(RelationshipCase):
             return
         if is_malformed and isinstance(exc, MALFORMED_REFUSALS):
             return
-        raise AssertionError("%s raised %s: %s" % (label, type(exc).__name__, exc)) from exc
+        raise AssertionError(f"{label} raised {type(exc).__name__}: {exc}") from exc
 
     def draw_vals(self, data, model):
         names = self.fields_by_model[model]
@@ -140,7 +140,8 @@ class TestBadInputProperty(RelationshipCase):
         return values, is_malformed
 
     def run_call(self, model, op, values, is_malformed):
-        label = "%s.%s(%r)" % (model, op, {k: (v[:30] + "...") if isinstance(v, str) else v for k, v in values.items()})
+        shown = {k: (v[:30] + "...") if isinstance(v, str) else v for k, v in values.items()}
+        label = f"{model}.{op}({shown!r})"
         before = self.count(model)
         try:
             with self.env.cr.savepoint():
@@ -152,7 +153,7 @@ class TestBadInputProperty(RelationshipCase):
         except Exception as exc:  # noqa: BLE001 - classifying every exception is the point
             self.env.invalidate_all(flush=False)
             self.assert_expected(exc, is_malformed, label)
-            self.assertEqual(self.count(model), before, "%s failed but left a row behind" % label)
+            self.assertEqual(self.count(model), before, f"{label} failed but left a row behind")
             self.stats["refused"] += 1
             return
         self.assertEqual(self.count(model), before + (op == "create"), label)
