@@ -21,3 +21,15 @@ lint:
 
 clean:
 	rm -rf .run .venv
+
+# Reliability: concurrent load, Odoo's own suites with the addon, uninstall/reinstall.
+.PHONY: loadtest test-core uninstall-test
+
+loadtest:
+	@bash dev/loadtest.sh
+
+test-core:
+	@bash dev/test_core.sh
+
+uninstall-test:
+	@bash dev/uninstall_test.sh

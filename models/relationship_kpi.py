@@ -88,7 +88,8 @@ class RelationshipKpi(models.Model):
     # ------------------------------------------------------------------
     @api.constrains("kind", "model_id", "domain", "date_field_id", "aggregate", "field_id", "partner_field_id")
     def _check_custom_definition(self):
-        for kpi in self.filtered(lambda k: k.kind == "custom"):
+        # Model and field metadata (ir.model) is readable by administrators only: managers configure KPIs.
+        for kpi in self.sudo().filtered(lambda k: k.kind == "custom"):
             kpi._check_custom_one()
 
     def _check_custom_one(self):
@@ -100,7 +101,7 @@ class RelationshipKpi(models.Model):
         if self.partner_field_id:
             self._check_field(self.partner_field_id, ("many2one",), _("Partner Field"), _("a link to a contact"))
         try:
-            self.env[self.model_id.model]._search(self._custom_domain())
+            self.env[self.model_id.model].sudo(False)._search(self._custom_domain())
         except Exception as error:  # noqa: BLE001 - any parse or field error means the filter is unusable
             raise ValidationError(_(
                 "The filter of the KPI “%(kpi)s” is not valid for %(model)s: %(error)s. "
