@@ -13,7 +13,8 @@ import sys
 import threading
 import time
 import xmlrpc.client
-from datetime import datetime, timedelta
+from datetime import datetime
+from datetime import timedelta
 
 import psycopg2
 

@@ -15,15 +15,21 @@ Anything else (psycopg2.DataError, KeyError, AttributeError, ...) fails the test
 the row count unchanged; an accepted create adds exactly one row that reads back.
 """
 import psycopg2
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck
+from hypothesis import given
+from hypothesis import settings
 from hypothesis import strategies as st
 
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import UserError
+from odoo.exceptions import ValidationError
 from odoo.service.model import _as_validation_error
 from odoo.tests import tagged
 
 from .common import RelationshipCase
-from .test_access_matrix import MODULE, addon_models, build_record, minimal_vals
+from .test_access_matrix import MODULE
+from .test_access_matrix import addon_models
+from .test_access_matrix import build_record
+from .test_access_matrix import minimal_vals
 
 FUZZED_TYPES = ("char", "text", "html", "integer", "float", "boolean", "date", "datetime", "selection",
                 "many2one")

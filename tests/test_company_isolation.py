@@ -1,10 +1,12 @@
 """A user of company A never reads company B's records, for every addon model that carries company_id."""
 from odoo import Command
 from odoo.exceptions import AccessError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import new_test_user
+from odoo.tests import tagged
 
 from .common import RelationshipCase
-from .test_access_matrix import addon_models, build_record
+from .test_access_matrix import addon_models
+from .test_access_matrix import build_record
 
 
 @tagged("post_install", "-at_install")
