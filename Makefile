@@ -1,5 +1,5 @@
 # Development entry points; the scripts live in dev/.
-.PHONY: run test shell lint clean check-run screenshots
+.PHONY: run test shell lint clean check-run screenshots pot
 
 run:
 	@bash dev/run.sh
@@ -18,6 +18,10 @@ screenshots:
 
 lint:
 	@bash dev/lint.sh
+
+# Translations: export i18n/customer_relationship.pot with Odoo's exporter and merge it into i18n/tr.po.
+pot:
+	@bash dev/i18n.sh
 
 clean:
 	rm -rf .run .venv
