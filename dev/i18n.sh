@@ -29,11 +29,21 @@ say "Installing customer_relationship into $DB."
 odoo_bin -d "$DB" -i customer_relationship --without-demo=all --stop-after-init \
     || die "Installing the addon failed."
 
+# The exporter walks the addons path following symlinks: through .run/addons/customer_relationship it would
+# find the clone again inside .run (and any .venv). It reads a clean copy of the addon's files instead.
+SRC="$RUN/i18n-src"
+rm -rf "$SRC" && mkdir -p "$SRC/customer_relationship"
+(cd "$ROOT" && git ls-files -co --exclude-standard -z -- ':!dev' ':!.ci' | xargs -0 tar cf -) \
+    | tar xf - -C "$SRC/customer_relationship"
+EXPORT_CONF="$RUN/odoo-i18n.conf"
+sed "s#^addons_path = .*#addons_path = $SRC,$ODOO/addons,$ODOO/odoo/addons#" "$CONF" > "$EXPORT_CONF"
+
 POT="$ROOT/i18n/customer_relationship.pot"
 mkdir -p "$ROOT/i18n"
 say "Exporting $POT."
-odoo_bin -d "$DB" --i18n-export="$POT" --modules=customer_relationship --stop-after-init \
-    || die "Exporting the translation template failed."
+"$VENV/bin/python" "$ODOO/odoo-bin" -c "$EXPORT_CONF" -d "$DB" --i18n-export="$POT" --modules=customer_relationship \
+    --stop-after-init || die "Exporting the translation template failed."
+rm -rf "$SRC" "$EXPORT_CONF"
 
 "$VENV/bin/python" - "$POT" "$ROOT/i18n/tr.po" <<'PYEOF'
 import os
