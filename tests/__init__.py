@@ -3,6 +3,7 @@ from . import test_bad_input_property
 from . import test_company_isolation
 from . import test_goal_measure
 from . import test_goal_smart
+from . import test_i18n
 from . import test_install
 from . import test_kpi_builtin
 from . import test_kpi_common
