@@ -14,6 +14,8 @@
         "security/ir.model.access.csv",
         "security/customer_relationship_rules.xml",
         # Interaction log
+        "data/relationship_interaction_data.xml",
+        "views/relationship_interaction_views.xml",
         # Pipelines and stages
         "data/relationship_pipeline_data.xml",
         "views/relationship_pipeline_views.xml",

@@ -4,6 +4,7 @@ from . import test_company_isolation
 from . import test_goal_measure
 from . import test_goal_smart
 from . import test_install
+from . import test_interaction_log
 from . import test_kpi_builtin
 from . import test_kpi_common
 from . import test_kpi_custom

@@ -62,7 +62,11 @@ def addon_models(env, reports=False):
     data = env["ir.model.data"].sudo().search([("module", "=", MODULE), ("model", "=", "ir.model")])
     ir_models = env["ir.model"].sudo().browse(data.mapped("res_id")).exists()
     return sorted(m.model for m in ir_models if not m.transient and not env[m.model]._abstract
-                  and (env[m.model]._auto != reports))
+                  and (env[m.model]._auto != reports) and m.model not in EXTENDED_ONLY)
+
+
+# Models the addon extends with behaviour only (no fields, no access of its own): Odoo's rules apply.
+EXTENDED_ONLY = {"mail.message"}
 
 
 # Read access to the reports; nobody writes a view.
