@@ -36,6 +36,7 @@
     ],
     "demo": [
         "demo/relationship_pipeline_demo.xml",
+        "demo/relationship_interaction_demo.xml",
         # Goals and KPIs
         "demo/relationship_goal_demo.xml",
     ],
