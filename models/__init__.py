@@ -6,3 +6,4 @@ from . import (
     res_config_settings,
     res_partner,
 )
+from . import relationship_dashboard_card
