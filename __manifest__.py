@@ -31,6 +31,8 @@
         # GDPR
         # Shared
         "data/ir_config_parameter_data.xml",
+        "data/relationship_dashboard_card_data.xml",
+        "views/relationship_dashboard_card_views.xml",
         "views/res_config_settings_views.xml",
         "views/menus.xml",
     ],

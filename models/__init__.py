@@ -1,4 +1,5 @@
 from . import mail_message
+from . import relationship_dashboard_card
 from . import relationship_goal
 from . import relationship_goal_measurement
 from . import relationship_interaction

@@ -1,6 +1,7 @@
 from . import test_access_matrix
 from . import test_bad_input_property
 from . import test_company_isolation
+from . import test_dashboard
 from . import test_goal_measure
 from . import test_goal_smart
 from . import test_install
