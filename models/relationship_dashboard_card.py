@@ -33,8 +33,6 @@ class RelationshipDashboardCard(models.Model):
     detail = fields.Char(compute="_compute_figures")
     alert = fields.Boolean(compute="_compute_figures", help="The figure needs someone's attention.")
 
-    _sql_constraints = [("code_unique", "UNIQUE(code)", "Each overview card can only exist once.")]
-
     @api.model
     def _quarter(self):
         today = fields.Date.context_today(self)

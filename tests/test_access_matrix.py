@@ -31,6 +31,9 @@ EXPECTED = {
         "internal": "", "portal": "", "user": "r", "manager": "crwu", "officer": "r"},
     "relationship.goal.measurement": {
         "internal": "", "portal": "", "user": "r", "manager": "crwu", "officer": "r"},
+    # Cards are data; managers may rename and reorder them.
+    "relationship.dashboard.card": {
+        "internal": "", "portal": "", "user": "r", "manager": "rw", "officer": "r"},
     # The addon extends res.partner; base decides read for internal users, the addon grants the rest.
     "res.partner": {
         "internal": "r", "portal": "", "user": "crw", "manager": "crw", "officer": "crw"},
