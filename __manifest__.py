@@ -21,6 +21,8 @@
         "views/relationship_kpi_views.xml",
         "views/relationship_goal_views.xml",
         # GDPR
+        "data/gdpr_data.xml",
+        "views/gdpr_request_views.xml",
         # Shared
         "data/ir_config_parameter_data.xml",
         "views/res_config_settings_views.xml",

@@ -1,3 +1,4 @@
+from . import gdpr_request
 from . import relationship_goal
 from . import relationship_goal_measurement
 from . import relationship_interaction
