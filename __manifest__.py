@@ -23,6 +23,9 @@
         # GDPR
         "data/gdpr_data.xml",
         "views/gdpr_request_views.xml",
+        "views/gdpr_consent_views.xml",
+        "views/gdpr_suppression_views.xml",
+        "views/res_partner_views.xml",
         # Shared
         "data/ir_config_parameter_data.xml",
         "views/res_config_settings_views.xml",

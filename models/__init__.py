@@ -1,4 +1,7 @@
+from . import gdpr_consent
 from . import gdpr_request
+from . import gdpr_suppression
+from . import mail_thread
 from . import relationship_goal
 from . import relationship_goal_measurement
 from . import relationship_interaction

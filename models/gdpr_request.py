@@ -1,9 +1,17 @@
+import csv
+import io
+import json
+import zipfile
+from collections import defaultdict
+
 from dateutil.relativedelta import relativedelta
+from markupsafe import Markup
 
 from odoo import _
 from odoo import api
 from odoo import fields
 from odoo import models
+from odoo import tools
 from odoo.exceptions import UserError
 from odoo.exceptions import ValidationError
 
@@ -22,6 +30,21 @@ CHANNELS = [
     ("letter", "Letter"),
     ("in_person", "In Person"),
 ]
+
+
+EXPORT_SCHEMA = "customer_relationship.gdpr_export/1"
+PARTNER_EXPORT_FIELDS = [
+    "name", "parent_id", "is_company", "type", "email", "phone", "mobile", "street", "street2", "zip", "city",
+    "state_id", "country_id", "vat", "website", "function", "title", "lang", "comment", "active",
+    "relationship_pipeline_id", "relationship_stage_id", "gdpr_restricted", "gdpr_objected",
+    "create_date", "write_date",
+]
+# Models handled by name below; privacy_lookup's query finds the others.
+OWN_MODELS = {
+    "res.partner", "res.users", "relationship.interaction", "relationship.stage.history", "gdpr.consent",
+    "mail.activity", "mail.message", "mail.followers", "ir.attachment", "gdpr.request", "privacy.log",
+    "gdpr.suppression", "mail.tracking.value", "mail.notification",
+}
 
 
 class GdprRequest(models.Model):
@@ -199,3 +222,306 @@ class GdprRequest(models.Model):
                 summary=_("GDPR request %(name)s is overdue since %(date)s", name=request.name,
                           date=request.date_deadline))
         overdue.write({"overdue_notified": True})
+
+    # ------------------------------------------------------------------
+    # Execution
+    # ------------------------------------------------------------------
+    def action_execute(self):
+        self._check_open()
+        self._check_identity_verified()
+        for request in self:
+            if not request.partner_id:
+                raise UserError(_(
+                    "Link request %(name)s to the person's contact (Data Subject) before executing it.",
+                    name=request.name))
+            # Taken before execution: erasure clears them.
+            label = (request.partner_id.name, request.partner_id.email or request.requester_email)
+            request.state = "in_progress"
+            details = getattr(request, "_execute_" + request.request_type)()
+            request._log_privacy(details, *label)
+            request.state = "done"
+        return True
+
+    def _log_privacy(self, details, name=None, email=None):
+        """privacy.log masks the name and e-mail itself."""
+        self.env["privacy.log"].sudo().create({
+            "anonymized_name": name or self.partner_id.name or "-",
+            "anonymized_email": email or self.partner_id.email or self.requester_email or "unknown@unknown.invalid",
+            "execution_details": _("%(request)s (%(type)s): %(details)s", request=self.name,
+                                   type=self.request_type, details=details),
+        })
+
+    def _execute_access(self):
+        self.action_export()
+        return _("data exported")
+
+    _execute_portability = _execute_access
+
+    def _execute_restriction(self):
+        self.partner_id.sudo().gdpr_restricted = True
+        self.result = Markup("<p>%s</p>") % _("Processing of %(partner)s is restricted.",
+                                              partner=self.partner_id.display_name)
+        return _("processing restricted")
+
+    def action_lift_restriction(self):
+        for request in self.filtered("partner_id"):
+            request.partner_id.sudo().gdpr_restricted = False
+            request.message_post(body=_("Restriction of processing lifted by %(user)s.", user=self.env.user.name))
+            request._log_privacy(_("restriction lifted"))
+        return True
+
+    def _execute_objection(self):
+        partner = self.partner_id.sudo()
+        if partner.email:
+            self.env["mail.blacklist"].sudo()._add(partner.email, message=_("GDPR objection %(name)s", name=self.name))
+        partner.gdpr_objected = True
+        self.result = Markup("<p>%s</p>") % _(
+            "%(partner)s objected to processing; the e-mail is on the blacklist.", partner=partner.display_name)
+        return _("objection recorded, e-mail blacklisted")
+
+    def _execute_rectification(self):
+        changes = self.rectification_values or {}
+        if not isinstance(changes, dict) or not changes:
+            raise UserError(_("Enter the corrections of %(name)s as field: new value pairs first.", name=self.name))
+        partner = self.partner_id.sudo()
+        unknown = [name for name in changes if name not in partner._fields or partner._fields[name].readonly]
+        if unknown:
+            raise UserError(_("These contact fields cannot be corrected: %(fields)s.", fields=", ".join(unknown)))
+        before = partner.read(list(changes))[0]
+        partner.write(changes)
+        rows = Markup("").join(
+            Markup("<li>%s: %s &#8594; %s</li>") % (partner._fields[name].string, before[name], value)
+            for name, value in changes.items())
+        self.result = Markup("<p>%s</p><ul>%s</ul>") % (_("Corrected fields:"), rows)
+        return _("%(count)s field(s) rectified", count=len(changes))
+
+    # ------------------------------------------------------------------
+    # Export (access, portability)
+    # ------------------------------------------------------------------
+    def action_export(self):
+        self.ensure_one()
+        self._check_identity_verified()
+        document = self._export_document()
+        attachment = self.env["ir.attachment"].create({
+            "name": f"{self.name.replace('/', '_')}_export.zip",
+            "raw": self._export_zip(document),
+            "mimetype": "application/zip",
+            "res_model": self._name,
+            "res_id": self.id,
+        })
+        counts = Markup("").join(
+            Markup("<li>%s: %s</li>") % (model, len(rows)) for model, rows in document["records"].items())
+        self.result = Markup("<p>%s</p><ul>%s</ul>") % (
+            _("Export %(file)s attached:", file=attachment.name), counts)
+        return attachment
+
+    def _export_document(self):
+        records = self._collect_records()
+        return {
+            "schema": EXPORT_SCHEMA,
+            "generated_at": fields.Datetime.to_string(fields.Datetime.now()),
+            "request": {"name": self.name, "type": self.request_type,
+                        "date_received": fields.Date.to_string(self.date_received)},
+            "subject": records["res.partner"][0] if records["res.partner"] else {},
+            "records": records,
+        }
+
+    def _subject_partners(self):
+        partner = self.partner_id.sudo().with_context(active_test=False)
+        return partner | partner.child_ids
+
+    def _collect_records(self):
+        """Every stored record about the person, one read per model whatever the number of records."""
+        env = self.env(su=True, context=dict(self.env.context, active_test=False))
+        ids = self._subject_partners().ids
+        on_partner = [("res_model", "=", "res.partner"), ("res_id", "in", ids)]
+        specs = {
+            "res.partner": ([("id", "in", ids)], PARTNER_EXPORT_FIELDS),
+            "relationship.interaction": ([("partner_id", "in", ids)], [
+                "date", "partner_id", "channel", "direction", "subject", "notes", "outcome", "duration", "user_id"]),
+            "relationship.stage.history": ([("partner_id", "in", ids)], [
+                "partner_id", "pipeline_id", "stage_id", "previous_stage_id", "date_enter", "date_leave"]),
+            "gdpr.consent": ([("partner_id", "in", ids)], [
+                "partner_id", "purpose", "legal_basis", "state", "date_given", "date_withdrawn", "source",
+                "proof_note"]),
+            "mail.activity": (on_partner, [
+                "res_model", "res_id", "activity_type_id", "summary", "note", "date_deadline", "user_id"]),
+            "mail.message": (
+                ["|", "&", ("model", "=", "res.partner"), ("res_id", "in", ids), ("author_id", "in", ids)],
+                ["date", "model", "res_id", "message_type", "subject", "body", "author_id", "email_from"]),
+            "mail.followers": ([("partner_id", "in", ids)], ["res_model", "res_id", "partner_id"]),
+            "ir.attachment": (on_partner, ["name", "mimetype", "file_size", "res_model", "res_id", "create_date"]),
+        }
+        records = {model: env[model].search_read(domain, field_names) for model, (domain, field_names) in
+                   specs.items()}
+        records.update(self._collect_lookup_records(env))
+        return {model: [self._json_row(row) for row in rows] for model, rows in records.items()}
+
+    def _lookup_references(self, env):
+        """{model name: ids} of other models pointing to the person, from privacy_lookup's single query."""
+        partner = self.partner_id.sudo()
+        email = partner.email or self.requester_email
+        if not email:
+            return {}
+        wizard = env["privacy.lookup.wizard"].create({"name": partner.name, "email": email})
+        env.flush_all()
+        env.cr.execute(wizard._get_query())
+        grouped = defaultdict(list)
+        for row in env.cr.dictfetchall():
+            grouped[row["res_model_id"]].append(row["res_id"])
+        names = {m.id: m.model for m in env["ir.model"].browse(list(grouped))}
+        return {names[model_id]: ids for model_id, ids in grouped.items() if names[model_id] not in OWN_MODELS}
+
+    def _collect_lookup_records(self, env):
+        result = {}
+        for model_name, res_ids in self._lookup_references(env).items():
+            model = env[model_name]
+            field_names = [
+                name for name, field in model._fields.items()
+                if field.store and field.type not in ("binary", "one2many", "many2many")
+                and name not in models.MAGIC_COLUMNS]
+            result[model_name] = model.browse(res_ids).read(field_names)
+        return result
+
+    @staticmethod
+    def _json_row(row):
+        """Many2one values become {"id", "name"}; dates become ISO strings."""
+        clean = {}
+        for key, value in row.items():
+            if isinstance(value, tuple) and len(value) == 2:
+                value = {"id": value[0], "name": value[1]}
+            elif hasattr(value, "isoformat"):
+                value = value.isoformat()
+            elif isinstance(value, bytes):
+                value = None
+            clean[key] = value
+        return clean
+
+    @staticmethod
+    def _export_zip(document):
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            archive.writestr("data.json", json.dumps(document, indent=2, ensure_ascii=False, default=str))
+            for model, rows in document["records"].items():
+                if not rows:
+                    continue
+                text = io.StringIO()
+                writer = csv.DictWriter(text, fieldnames=list(rows[0]))
+                writer.writeheader()
+                for row in rows:
+                    writer.writerow({key: value["name"] if isinstance(value, dict) else value
+                                     for key, value in row.items()})
+                archive.writestr(f"{model}.csv", text.getvalue())
+        return buffer.getvalue()
+
+    # ------------------------------------------------------------------
+    # Erasure (art. 17)
+    # ------------------------------------------------------------------
+    def _erasure_targets(self):
+        """[(model, records, action, reason)] for the subject; legal holds turn any action into "keep"."""
+        self.ensure_one()
+        env = self.env(su=True, context=dict(self.env.context, active_test=False))
+        partner = self.partner_id.with_env(env)
+        ids = partner.ids
+        on_partner = [("res_model", "=", "res.partner"), ("res_id", "in", ids)]
+        email = partner.email or self.requester_email
+        targets = [
+            ("res.partner", partner.filtered(lambda p: p.active or p.email or p.name != p._gdpr_anonymous_name()),
+             "anonymise", _("name, contact details, address, VAT, image cleared; archived")),
+            ("res.partner.bank", partner.bank_ids, "delete", _("bank accounts of the person")),
+        ]
+        for model, domain, reason in [
+            ("relationship.interaction", [("partner_id", "in", ids)], _("interactions with the person")),
+            ("relationship.stage.history", [("partner_id", "in", ids)], _("pipeline history")),
+            ("gdpr.consent", [("partner_id", "in", ids)], _("consents; the suppression list replaces them")),
+            ("mail.activity", on_partner, _("activities on the contact")),
+            ("mail.message", ["|", "&", ("model", "=", "res.partner"), ("res_id", "in", ids),
+                              ("author_id", "in", ids)],
+             _("messages on the contact and written by the person, with their tracking values")),
+            ("ir.attachment", on_partner, _("files attached to the contact")),
+            ("mail.followers", [("partner_id", "in", ids)], _("subscriptions of the person")),
+            ("mail.blacklist", [("email", "=", tools.email_normalize(email or "") or "-")],
+             _("blacklist entry; the suppression list keeps only a hash")),
+        ]:
+            targets.append((model, env[model].search(domain), "delete", reason))
+        for model, res_ids in self._lookup_references(env).items():
+            if model == "mail.blacklist":
+                continue
+            targets.append((model, env[model].browse(res_ids), "review", _(
+                "still linked to the anonymised contact; review its own copies of the person's data")))
+        hold = set(self.env["res.config.settings"]._gdpr_legal_hold_model_names())
+        return [(model, records, "keep" if model in hold else action,
+                 _("legal hold: kept for the legal retention period") if model in hold else reason)
+                for model, records, action, reason in targets]
+
+    def _erasure_table(self, targets, title):
+        labels = {"anonymise": _("Anonymise"), "delete": _("Delete"), "keep": _("Keep (legal hold)"),
+                  "review": _("Keep (review)")}
+        rows = Markup("").join(
+            Markup("<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td></tr>") % (
+                model, labels[action], len(records), reason)
+            for model, records, action, reason in targets if records)
+        kept = Markup("").join(
+            Markup("<li>%s: %s</li>") % (model, ", ".join(map(str, records.ids)))
+            for model, records, action, _reason in targets if records and action in ("keep", "review"))
+        head = Markup("<tr><th>%s</th><th>%s</th><th>%s</th><th>%s</th></tr>") % (
+            _("Model"), _("Action"), _("Records"), _("Why"))
+        html = Markup("<p>%s</p><table class='table table-sm'>%s%s</table>") % (title, head, rows)
+        if kept:
+            html += Markup("<p>%s</p><ul>%s</ul>") % (_("Records kept:"), kept)
+        return html
+
+    def erasure_preview_counts(self):
+        """{model: {action: count}} of what an erasure would do now."""
+        counts = defaultdict(dict)
+        for model, records, action, _reason in self._erasure_targets():
+            counts[model][action] = counts[model].get(action, 0) + len(records)
+        return dict(counts)
+
+    def action_preview_erasure(self):
+        for request in self:
+            if not request.partner_id:
+                raise UserError(_("Link request %(name)s to the person's contact first.", name=request.name))
+            request.erasure_preview = request._erasure_table(
+                request._erasure_targets(), _("What erasing %(name)s would do:", name=request.name))
+        return True
+
+    def _execute_erasure(self):
+        targets = self._erasure_targets()
+        partner = self.partner_id.sudo().with_context(active_test=False)
+        email = partner.email or self.requester_email
+        for model, records, action, _reason in targets:
+            if not records or action != "delete":
+                continue
+            if model == "mail.message":
+                self.env["mail.tracking.value"].sudo().search([("mail_message_id", "in", records.ids)]).unlink()
+            records.unlink()
+        if any(model == "res.partner" and action == "anonymise" and records for model, records, action, _r in targets):
+            partner._gdpr_anonymise()
+        if email:
+            self.env["gdpr.suppression"]._suppress(email, self)
+        self._gdpr_mask_requests(partner)
+        self.result = self._erasure_table(targets, _("Erasure done:"))
+        return _("erased: %(summary)s", summary=", ".join(
+            f"{action} {len(records)} {model}" for model, records, action, _r in targets if records))
+
+    def _gdpr_mask_requests(self, partner):
+        """The requests about the person keep their reference and outcome, not the person's identity."""
+        requests = self.sudo().with_context(active_test=False).search([("partner_id", "=", partner.id)]) | self.sudo()
+        Log = self.env["privacy.log"]
+        for request in requests:
+            vals = {}
+            if request.requester_name and "*" not in request.requester_name:
+                vals["requester_name"] = Log._anonymize_name(request.requester_name)
+            if request.requester_email and "*" not in request.requester_email:
+                vals["requester_email"] = str(Log._anonymize_email(request.requester_email))
+            if vals:
+                request.with_context(tracking_disable=True).write(vals)
+        fields_ = self.env["ir.model.fields"].sudo().search([
+            ("model", "=", self._name), ("name", "in", ("requester_name", "requester_email", "partner_id"))])
+        self.env["mail.tracking.value"].sudo().search([
+            ("field_id", "in", fields_.ids), ("mail_message_id.model", "=", self._name),
+            ("mail_message_id.res_id", "in", requests.ids)]).unlink()
+        self.env["ir.attachment"].sudo().search([
+            ("res_model", "=", self._name), ("res_id", "in", requests.ids),
+            ("name", "=like", "%\\_export.zip")]).unlink()
