@@ -1,3 +1,4 @@
+from . import test_gdpr_consent
 from . import test_gdpr_export
 from . import test_gdpr_request
 from . import test_goal_measure
