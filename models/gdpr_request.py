@@ -366,8 +366,10 @@ class GdprRequest(models.Model):
         wizard = env["privacy.lookup.wizard"].create({"name": partner.name, "email": email})
         env.flush_all()
         env.cr.execute(wizard._get_query())
+        rows = env.cr.dictfetchall()
+        wizard.unlink()  # it holds the plain name and e-mail
         grouped = defaultdict(list)
-        for row in env.cr.dictfetchall():
+        for row in rows:
             grouped[row["res_model_id"]].append(row["res_id"])
         names = {m.id: m.model for m in env["ir.model"].browse(list(grouped))}
         return {names[model_id]: ids for model_id, ids in grouped.items() if names[model_id] not in OWN_MODELS}

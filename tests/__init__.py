@@ -1,4 +1,5 @@
 from . import test_gdpr_consent
+from . import test_gdpr_erasure_e2e
 from . import test_gdpr_execution
 from . import test_gdpr_export
 from . import test_gdpr_request
