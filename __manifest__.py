@@ -26,6 +26,8 @@
         "views/gdpr_consent_views.xml",
         "views/gdpr_suppression_views.xml",
         "views/res_partner_views.xml",
+        "report/gdpr_request_report.xml",
+        "data/gdpr_mail_template_data.xml",
         # Shared
         "data/ir_config_parameter_data.xml",
         "views/res_config_settings_views.xml",

@@ -195,6 +195,22 @@ class GdprRequest(models.Model):
         self.filtered(lambda r: r.state == "rejected").write({"state": "new"})
         return True
 
+    def action_send_answer(self):
+        self.ensure_one()
+        if not self.requester_email or "*" in self.requester_email:
+            raise UserError(_(
+                "Request %(name)s has no usable requester e-mail (it is masked after an erasure): answer "
+                "through the channel the person used and print the summary.", name=self.name))
+        template = self.env.ref("customer_relationship.mail_template_gdpr_answer")
+        return {
+            "type": "ir.actions.act_window", "res_model": "mail.compose.message", "view_mode": "form",
+            "target": "new",
+            "context": {
+                "default_model": self._name, "default_res_ids": self.ids, "default_template_id": template.id,
+                "default_composition_mode": "comment", "force_email": True,
+            },
+        }
+
     # ------------------------------------------------------------------
     # Daily cron: reminders and overdue
     # ------------------------------------------------------------------

@@ -1,3 +1,4 @@
+from . import test_gdpr_answer
 from . import test_gdpr_consent
 from . import test_gdpr_erasure_e2e
 from . import test_gdpr_execution
