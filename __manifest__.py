@@ -36,6 +36,8 @@
     "demo": [
         # Goals and KPIs
         "demo/relationship_goal_demo.xml",
+        # GDPR
+        "demo/gdpr_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [
