@@ -120,3 +120,21 @@ class TestGdprAccess(GdprCase):
         request = self._request()
         with self.assertRaises(AccessError):
             request.with_user(self.user_rel).write({"identity_method": "in_person"})
+
+    def test_non_officers_read_no_other_gdpr_model(self):
+        self.env["gdpr.suppression"]._suppress("someone@example.org")
+        for user in (self.user_internal, self.user_rel, self.user_manager):
+            for model in ("gdpr.consent", "gdpr.suppression"):
+                with self.assertRaises(AccessError, msg=f"{user.login} {model}"):
+                    self.env[model].with_user(user).search([])
+            with self.assertRaises(AccessError):
+                self.env["gdpr.suppression"].with_user(user).create({"email_hash": "x"})
+        self.assertTrue(self.env["gdpr.suppression"].with_user(self.user_officer).search([]))
+
+    def test_menus(self):
+        requests = self.env.ref("customer_relationship.menu_gdpr_request")
+        intake = self.env.ref("customer_relationship.menu_gdpr_request_intake")
+        for user, sees_requests in ((self.user_rel, False), (self.user_officer, True)):
+            visible = self.env["ir.ui.menu"].with_user(user)._visible_menu_ids()
+            self.assertEqual(requests.id in visible, sees_requests, user.login)
+            self.assertIn(intake.id, visible, user.login)
