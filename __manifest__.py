@@ -25,6 +25,7 @@
         "views/gdpr_request_views.xml",
         "views/gdpr_consent_views.xml",
         "views/gdpr_suppression_views.xml",
+        "views/gdpr_suppression_confirm_views.xml",
         "views/res_partner_views.xml",
         "report/gdpr_request_report.xml",
         "data/gdpr_mail_template_data.xml",

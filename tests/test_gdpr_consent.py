@@ -71,3 +71,17 @@ class TestGdprSuppression(GdprCase):
             Partner.with_user(self.user_manager).create({"name": "Not allowed", "email": self.EMAIL})
         partner = Partner.with_user(self.user_officer).create({"name": "New contract", "email": self.EMAIL})
         self.assertEqual(partner.email, self.EMAIL)
+
+    def test_confirmation_wizard(self):
+        Wizard = self.env["gdpr.suppression.confirm"]
+        with self.assertRaises(AccessError):
+            Wizard.with_user(self.user_manager).create({"name": "X", "email": self.EMAIL, "reason": "r"})
+        wizard = Wizard.with_user(self.user_officer).create(
+            {"name": "Returning Customer", "email": self.EMAIL, "reason": "New service contract signed"})
+        action = wizard.action_confirm()
+        partner = self.env["res.partner"].browse(action["res_id"])
+        self.assertEqual(partner.email, self.EMAIL)
+        self.assertIn("New service contract signed", partner.message_ids[0].body)
+        other = Wizard.with_user(self.user_officer).create({"name": "N", "email": "free@example.org", "reason": "r"})
+        with self.assertRaisesRegex(UserError, "not on the suppression list"):
+            other.action_confirm()

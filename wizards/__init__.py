@@ -1,1 +1,2 @@
 
+from . import gdpr_suppression_confirm
