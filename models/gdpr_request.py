@@ -338,7 +338,7 @@ class GdprRequest(models.Model):
             "generated_at": fields.Datetime.to_string(fields.Datetime.now()),
             "request": {"name": self.name, "type": self.request_type,
                         "date_received": fields.Date.to_string(self.date_received)},
-            "subject": records["res.partner"][0] if records["res.partner"] else {},
+            "subject": next((row for row in records["res.partner"] if row["id"] == self.partner_id.id), {}),
             "records": records,
         }
 
@@ -505,8 +505,13 @@ class GdprRequest(models.Model):
         return True
 
     def _execute_erasure(self):
-        targets = self._erasure_targets()
         partner = self.partner_id.sudo().with_context(active_test=False)
+        if partner.user_ids:
+            raise UserError(_(
+                "%(partner)s is the contact of the user %(users)s: archive or delete the user account first, "
+                "then execute the erasure.", partner=partner.display_name,
+                users=", ".join(partner.user_ids.mapped("login"))))
+        targets = self._erasure_targets()
         email = partner.email or self.requester_email
         for model, records, action, _reason in targets:
             if not records or action != "delete":

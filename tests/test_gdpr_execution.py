@@ -124,3 +124,9 @@ class TestGdprOtherTypes(GdprCase):
         request = self._verified("access", partner_id=False)
         with self.assertRaisesRegex(UserError, "Link request"):
             request.action_execute()
+
+    def test_erasure_refused_for_a_user_contact(self):
+        request = self._verified("erasure", partner_id=self.user_rel.partner_id.id)
+        with self.assertRaisesRegex(UserError, "archive or delete the user account first"):
+            request.action_execute()
+        self.assertTrue(self.user_rel.partner_id.active)

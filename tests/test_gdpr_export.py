@@ -51,6 +51,7 @@ class TestGdprExport(GdprCase):
         archive, data = self._open_zip(attachment)
         self.assertEqual(data["schema"], "customer_relationship.gdpr_export/1")
         self.assertEqual(data["request"]["name"], request.name)
+        self.assertEqual(data["subject"]["id"], self.subject.id)
         self.assertEqual(data["subject"]["email"], "zebulon.quixotewright@example.org")
         self.assertEqual(data["subject"]["street"], "17 Rue des Pivoines Zorglub")
         records = data["records"]
