@@ -29,6 +29,13 @@
         "views/relationship_kpi_views.xml",
         "views/relationship_goal_views.xml",
         # GDPR
+        "data/gdpr_data.xml",
+        "views/gdpr_request_views.xml",
+        "views/gdpr_consent_views.xml",
+        "views/gdpr_suppression_views.xml",
+        "views/gdpr_suppression_confirm_views.xml",
+        "report/gdpr_request_report.xml",
+        "data/gdpr_mail_template_data.xml",
         # Shared
         "data/ir_config_parameter_data.xml",
         "data/relationship_dashboard_card_data.xml",
@@ -41,6 +48,8 @@
         "demo/relationship_interaction_demo.xml",
         # Goals and KPIs
         "demo/relationship_goal_demo.xml",
+        # GDPR
+        "demo/gdpr_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

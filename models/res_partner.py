@@ -13,6 +13,12 @@ from odoo.tools import SQL
 
 NEVER_CONTACTED_DAYS = 99999
 
+# Cleared when a person's data is erased (bank accounts are unlinked).
+PARTNER_ERASED_FIELDS = [
+    "email", "phone", "mobile", "street", "street2", "zip", "city", "state_id", "country_id", "vat", "website",
+    "comment", "image_1920", "function", "title",
+]
+
 
 class ResPartner(models.Model):
     _inherit = "res.partner"
@@ -336,3 +342,62 @@ class ResPartner(models.Model):
                 "A Privacy Officer must lift the restriction first.",
                 partners=", ".join(restricted.mapped("display_name")), action=action,
             ))
+
+
+class ResPartnerGdpr(models.Model):
+    """GDPR additions kept in their own class so the create/write checks stay apart from the pipeline code."""
+
+    _inherit = "res.partner"
+
+    gdpr_objected = fields.Boolean(
+        string="Objected to Processing", copy=False, tracking=True, readonly=True,
+        help="GDPR art. 21: the person objected; their e-mail is on the mail blacklist.")
+    gdpr_consent_ids = fields.One2many("gdpr.consent", "partner_id", string="Consents")
+    gdpr_consent_count = fields.Integer(compute="_compute_gdpr_consent_count", groups="base.group_user")
+
+    def _compute_gdpr_consent_count(self):
+        counts = dict(self.env["gdpr.consent"].sudo()._read_group(
+            [("partner_id", "in", self.ids)], ["partner_id"], ["__count"]))
+        for partner in self:
+            partner.gdpr_consent_count = counts.get(partner, 0)
+
+    def action_view_gdpr_consents(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window", "name": _("Consents"), "res_model": "gdpr.consent",
+            "view_mode": "list,form", "domain": [("partner_id", "=", self.id)],
+            "context": {"default_partner_id": self.id},
+        }
+
+    @api.model
+    def _gdpr_check_suppression(self, emails):
+        if self.env.context.get("gdpr_suppression_confirmed") and self.env.user.has_group(
+                "customer_relationship.group_privacy_officer"):
+            return
+        suppressed = self.env["gdpr.suppression"]._suppressed_emails(emails)
+        if suppressed:
+            raise UserError(_(
+                "%(emails)s belongs to a person who asked for their data to be erased (GDPR suppression list), "
+                "so it cannot be saved on a contact. Remove the e-mail, or ask a Privacy Officer to confirm "
+                "a new, lawful basis for processing it.", emails=", ".join(suppressed)))
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self._gdpr_check_suppression([vals.get("email") for vals in vals_list])
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if vals.get("email"):
+            self._gdpr_check_suppression([vals["email"]])
+        return super().write(vals)
+
+    def _gdpr_anonymous_name(self):
+        return _("Anonymized %(id)s", id=self.id)
+
+    def _gdpr_anonymise(self):
+        """GDPR art. 17: keep the row (other records may point to it) but nothing that identifies the person."""
+        for partner in self:
+            partner.bank_ids.unlink()
+            vals = dict.fromkeys(PARTNER_ERASED_FIELDS, False)
+            vals.update(name=partner._gdpr_anonymous_name(), active=False)
+            partner.with_context(tracking_disable=True).write(vals)
