@@ -80,6 +80,7 @@ class GdprRequest(models.Model):
         [("id_document", "Identity Document"), ("account", "Logged-in Customer Account"),
          ("email_confirmation", "Confirmation from Known E-mail"), ("in_person", "In Person"),
          ("other", "Other")], tracking=True)
+    export_attachment_id = fields.Many2one("ir.attachment", string="Export", readonly=True, copy=False)
     identity_verified_by = fields.Many2one("res.users", readonly=True, copy=False)
     identity_verified_on = fields.Datetime(readonly=True, copy=False)
     state = fields.Selection(
@@ -314,6 +315,13 @@ class GdprRequest(models.Model):
     # ------------------------------------------------------------------
     # Export (access, portability)
     # ------------------------------------------------------------------
+    def action_download_export(self):
+        self.ensure_one()
+        if not self.export_attachment_id:
+            raise UserError(_("Request %(name)s has no export yet: execute it first.", name=self.name))
+        return {"type": "ir.actions.act_url", "target": "download",
+                "url": f"/web/content/{self.export_attachment_id.id}?download=true"}
+
     def action_export(self):
         self.ensure_one()
         self._check_identity_verified()
@@ -325,6 +333,7 @@ class GdprRequest(models.Model):
             "res_model": self._name,
             "res_id": self.id,
         })
+        self.export_attachment_id = attachment
         counts = Markup("").join(
             Markup("<li>%s: %s</li>") % (model, len(rows)) for model, rows in document["records"].items())
         self.result = Markup("<p>%s</p><ul>%s</ul>") % (
