@@ -138,3 +138,13 @@ class TestGdprAccess(GdprCase):
             visible = self.env["ir.ui.menu"].with_user(user)._visible_menu_ids()
             self.assertEqual(requests.id in visible, sees_requests, user.login)
             self.assertIn(intake.id, visible, user.login)
+
+
+class TestGdprIntakeFromContact(GdprCase):
+    def test_any_internal_user_finds_intake_on_the_contact(self):
+        action = self.env.ref("customer_relationship.action_gdpr_request_intake_from_partner")
+        self.assertEqual(action.binding_model_id.model, "res.partner")
+        bindings = self.env["ir.actions.actions"].with_user(self.user_internal).get_bindings("res.partner")
+        self.assertIn(action.id, [a["id"] for a in bindings["action"]])
+        bindings = self.env["ir.actions.actions"].with_user(self.user_portal).get_bindings("res.partner")
+        self.assertNotIn(action.id, [a["id"] for a in bindings["action"]])
