@@ -1,5 +1,6 @@
 import logging
 
+from odoo import _
 from odoo import api
 from odoo import models
 from odoo import tools
@@ -70,4 +71,4 @@ class MailMessage(models.Model):
 
     def _relationship_capture_subject(self):
         preview = tools.html2plaintext(self.body or "").strip().split("\n")[0][:80]
-        return self.subject or self.record_name or preview or self.env._("E-mail")
+        return self.subject or self.record_name or preview or _("E-mail")

@@ -18,4 +18,5 @@ from . import test_kpi_builtin
 from . import test_kpi_common
 from . import test_kpi_custom
 from . import test_pipeline_stages
+from . import test_settings
 from . import test_ui_tours
