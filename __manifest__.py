@@ -14,6 +14,8 @@
         "security/ir.model.access.csv",
         "security/customer_relationship_rules.xml",
         # Interaction log
+        "data/relationship_interaction_data.xml",
+        "views/relationship_interaction_views.xml",
         # Pipelines and stages
         "data/relationship_pipeline_data.xml",
         "views/relationship_pipeline_views.xml",
@@ -27,15 +29,27 @@
         "views/relationship_kpi_views.xml",
         "views/relationship_goal_views.xml",
         # GDPR
+        "data/gdpr_data.xml",
+        "views/gdpr_request_views.xml",
+        "views/gdpr_consent_views.xml",
+        "views/gdpr_suppression_views.xml",
+        "views/gdpr_suppression_confirm_views.xml",
+        "report/gdpr_request_report.xml",
+        "data/gdpr_mail_template_data.xml",
         # Shared
         "data/ir_config_parameter_data.xml",
+        "data/relationship_dashboard_card_data.xml",
+        "views/relationship_dashboard_card_views.xml",
         "views/res_config_settings_views.xml",
         "views/menus.xml",
     ],
     "demo": [
         "demo/relationship_pipeline_demo.xml",
+        "demo/relationship_interaction_demo.xml",
         # Goals and KPIs
         "demo/relationship_goal_demo.xml",
+        # GDPR
+        "demo/gdpr_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -13,4 +13,7 @@ done
 DB=${CR_DEMO_DB:-customer_relationship_demo}
 "$VENV/bin/python" "$ROOT/dev/screenshots.py" "http://127.0.0.1:$PORT" "$DB" "$ROOT/static/description" \
     overview=/odoo/action-customer_relationship.action_relationship_overview \
-    goal=/odoo/action-customer_relationship.action_relationship_goal
+    interactions=/odoo/action-customer_relationship.action_relationship_interaction \
+    pipeline=/odoo/action-customer_relationship.action_relationship_default_board \
+    goal=/odoo/action-customer_relationship.action_relationship_goal \
+    gdpr=/odoo/action-customer_relationship.action_gdpr_request

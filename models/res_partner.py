@@ -1,4 +1,5 @@
 from collections import defaultdict
+from datetime import timedelta
 
 from odoo import _
 from odoo import api
@@ -6,7 +7,17 @@ from odoo import fields
 from odoo import models
 from odoo.exceptions import UserError
 from odoo.exceptions import ValidationError
+from odoo.osv.expression import AND
+from odoo.osv.expression import OR
 from odoo.tools import SQL
+
+NEVER_CONTACTED_DAYS = 99999
+
+# Cleared when a person's data is erased (bank accounts are unlinked).
+PARTNER_ERASED_FIELDS = [
+    "email", "phone", "mobile", "street", "street2", "zip", "city", "state_id", "country_id", "vat", "website",
+    "comment", "image_1920", "function", "title",
+]
 
 
 class ResPartner(models.Model):
@@ -23,6 +34,129 @@ class ResPartner(models.Model):
     last_interaction_date = fields.Datetime(
         compute="_compute_last_interaction_date", store=True, index=True, string="Last Contact")
 
+    days_since_last_interaction = fields.Integer(
+        compute="_compute_days_since_last_interaction", search="_search_days_since_last_interaction",
+        string="Days Since Last Contact", help="Partners never contacted count as not contacted for 99999 days.")
+    contact_cadence_days = fields.Integer(
+        string="Contact Cadence (days)", default=lambda self: self._default_contact_cadence_days(),
+        help="Contact this partner at least every this many days; 0 means no cadence.")
+    needs_attention = fields.Boolean(
+        compute="_compute_needs_attention", search="_search_needs_attention",
+        help="The contact cadence is exceeded: nobody talked to this partner within the cadence.")
+
+    _sql_constraints = [
+        ("contact_cadence_days_positive", "CHECK(contact_cadence_days >= 0)",
+         "The contact cadence cannot be negative: enter a number of days, or 0 for no cadence."),
+    ]
+
+    @api.model
+    def _default_contact_cadence_days(self):
+        value = self.env["ir.config_parameter"].sudo().get_param("customer_relationship.default_cadence_days", "30")
+        try:
+            return max(int(value), 0)
+        except ValueError:
+            return 0
+
+    @api.depends("last_interaction_date")
+    def _compute_days_since_last_interaction(self):
+        now = fields.Datetime.now()
+        for partner in self:
+            last = partner.last_interaction_date
+            partner.days_since_last_interaction = (now - last).days if last else NEVER_CONTACTED_DAYS
+
+    def _search_days_since_last_interaction(self, operator, value):
+        """Turn “not contacted for N days” into a range on the stored, indexed last contact date."""
+        if operator not in ("<", "<=", ">", ">=", "=") or not isinstance(value, int):
+            raise UserError(_("Filter “Days Since Last Contact” with a whole number of days and <, <=, >, >= or =."))
+        now = fields.Datetime.now()
+        # days = floor((now - last) / 1 day): days >= N  <=>  last <= now - N days
+        def at_least(days):
+            return [("last_interaction_date", "<=", now - timedelta(days=days))]
+
+        def below(days):
+            return [("last_interaction_date", ">", now - timedelta(days=days))]
+        never = [("last_interaction_date", "=", False)]
+        if operator == ">=":
+            return OR([at_least(value), never])
+        if operator == ">":
+            return OR([at_least(value + 1), never])
+        if operator == "<":
+            return below(value)
+        if operator == "<=":
+            return below(value + 1)
+        return AND([at_least(value), below(value + 1)])
+
+    @api.depends("last_interaction_date", "contact_cadence_days")
+    def _compute_needs_attention(self):
+        now = fields.Datetime.now()
+        for partner in self:
+            cadence = partner.contact_cadence_days
+            last = partner.last_interaction_date
+            partner.needs_attention = bool(cadence) and (not last or last <= now - timedelta(days=cadence))
+
+    def _search_needs_attention(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(_("The “Needs Attention” filter only accepts “is set” or “is not set”."))
+        self.flush_model(["last_interaction_date", "contact_cadence_days"])
+        overdue = SQL(
+            """(SELECT id FROM res_partner WHERE contact_cadence_days > 0 AND (last_interaction_date IS NULL
+                OR last_interaction_date <= %s - contact_cadence_days * INTERVAL '1 day'))""",
+            fields.Datetime.now())
+        return [("id", "in" if (operator == "=") == value else "not in", overdue)]
+
+    def action_log_interaction(self):
+        """Quick form to log an interaction with this partner."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Log Interaction"),
+            "res_model": "relationship.interaction",
+            "view_mode": "form",
+            "views": [(self.env.ref("customer_relationship.relationship_interaction_view_form_quick").id, "form")],
+            "target": "new",
+            "context": {"default_partner_id": self.id},
+        }
+
+    def action_view_interactions(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "customer_relationship.action_relationship_interaction")
+        field = "commercial_partner_id" if self.commercial_partner_id == self else "partner_id"
+        action["domain"] = [(field, "=", self.id)]
+        action["context"] = {"default_partner_id": self.id}
+        return action
+
+    @api.model
+    def _cron_contact_cadence(self):
+        """One “Contact customer” activity per partner whose cadence is exceeded and who has none open.
+
+        Locks the partners it handles (SKIP LOCKED) so that two cron workers never handle the same one.
+        """
+        activity_type = self.env.ref("customer_relationship.mail_activity_type_contact_customer")
+        candidates = self.search([("needs_attention", "=", True), ("is_company", "=", True)]) | self.search(
+            [("needs_attention", "=", True), ("parent_id", "=", False)])
+        if not candidates:
+            return
+        self.env.cr.execute(SQL(
+            "SELECT id FROM res_partner WHERE id IN %s FOR UPDATE SKIP LOCKED", tuple(candidates.ids)))
+        locked = self.browse([row[0] for row in self.env.cr.fetchall()])
+        has_open = self.env["mail.activity"].search([
+            ("res_model", "=", "res.partner"), ("res_id", "in", locked.ids),
+            ("activity_type_id", "=", activity_type.id)]).mapped("res_id")
+        todo = locked.filtered(lambda p: p.id not in set(has_open))
+        model_id = self.env["ir.model"]._get_id("res.partner")
+        today = fields.Date.context_today(self)
+        self.env["mail.activity"].sudo().create([{
+            "res_model_id": model_id,
+            "res_id": partner.id,
+            "activity_type_id": activity_type.id,
+            "summary": _("No contact for %(days)s days (cadence %(cadence)s days)",
+                         days=partner.days_since_last_interaction if partner.last_interaction_date else "∞",
+                         cadence=partner.contact_cadence_days),
+            "user_id": (partner.user_id or self.env.ref("base.user_admin")).id,
+            "date_deadline": today,
+        } for partner in todo])
+
     def _interaction_owner_domain(self):
         """Companies (commercial partners) count their contacts' interactions too."""
         commercial = self.filtered(lambda p: p.commercial_partner_id == p)
@@ -34,6 +168,7 @@ class ResPartner(models.Model):
         for partner in self:
             partner.last_interaction_date = stats.get(partner.id)
 
+    @api.depends("interaction_ids", "commercial_interaction_ids")
     def _compute_interaction_stats(self):
         stats = self._interaction_stats("__count")
         for partner in self:
@@ -86,6 +221,8 @@ class ResPartner(models.Model):
     def _search_is_stale(self, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):
             raise UserError(_("The “Stale” filter only accepts “is set” or “is not set”."))
+        self.flush_model(["date_stage_entered", "relationship_stage_id"])
+        self.env["relationship.stage"].flush_model(["sla_days"])
         stale = SQL(
             """(SELECT p.id FROM res_partner p JOIN relationship_stage s ON s.id = p.relationship_stage_id
                 WHERE s.sla_days > 0 AND p.date_stage_entered <= %s - s.sla_days * INTERVAL '1 day')""",
@@ -205,3 +342,62 @@ class ResPartner(models.Model):
                 "A Privacy Officer must lift the restriction first.",
                 partners=", ".join(restricted.mapped("display_name")), action=action,
             ))
+
+
+class ResPartnerGdpr(models.Model):
+    """GDPR additions kept in their own class so the create/write checks stay apart from the pipeline code."""
+
+    _inherit = "res.partner"
+
+    gdpr_objected = fields.Boolean(
+        string="Objected to Processing", copy=False, tracking=True, readonly=True,
+        help="GDPR art. 21: the person objected; their e-mail is on the mail blacklist.")
+    gdpr_consent_ids = fields.One2many("gdpr.consent", "partner_id", string="Consents")
+    gdpr_consent_count = fields.Integer(compute="_compute_gdpr_consent_count", groups="base.group_user")
+
+    def _compute_gdpr_consent_count(self):
+        counts = dict(self.env["gdpr.consent"].sudo()._read_group(
+            [("partner_id", "in", self.ids)], ["partner_id"], ["__count"]))
+        for partner in self:
+            partner.gdpr_consent_count = counts.get(partner, 0)
+
+    def action_view_gdpr_consents(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window", "name": _("Consents"), "res_model": "gdpr.consent",
+            "view_mode": "list,form", "domain": [("partner_id", "=", self.id)],
+            "context": {"default_partner_id": self.id},
+        }
+
+    @api.model
+    def _gdpr_check_suppression(self, emails):
+        if self.env.context.get("gdpr_suppression_confirmed") and self.env.user.has_group(
+                "customer_relationship.group_privacy_officer"):
+            return
+        suppressed = self.env["gdpr.suppression"]._suppressed_emails(emails)
+        if suppressed:
+            raise UserError(_(
+                "%(emails)s belongs to a person who asked for their data to be erased (GDPR suppression list), "
+                "so it cannot be saved on a contact. Remove the e-mail, or ask a Privacy Officer to confirm "
+                "a new, lawful basis for processing it.", emails=", ".join(suppressed)))
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self._gdpr_check_suppression([vals.get("email") for vals in vals_list])
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if vals.get("email"):
+            self._gdpr_check_suppression([vals["email"]])
+        return super().write(vals)
+
+    def _gdpr_anonymous_name(self):
+        return _("Anonymized %(id)s", id=self.id)
+
+    def _gdpr_anonymise(self):
+        """GDPR art. 17: keep the row (other records may point to it) but nothing that identifies the person."""
+        for partner in self:
+            partner.bank_ids.unlink()
+            vals = dict.fromkeys(PARTNER_ERASED_FIELDS, False)
+            vals.update(name=partner._gdpr_anonymous_name(), active=False)
+            partner.with_context(tracking_disable=True).write(vals)

@@ -31,23 +31,35 @@ EXPECTED = {
         "internal": "", "portal": "", "user": "r", "manager": "crwu", "officer": "r"},
     "relationship.goal.measurement": {
         "internal": "", "portal": "", "user": "r", "manager": "crwu", "officer": "r"},
+    # Cards are data; managers may rename and reorder them.
+    "relationship.dashboard.card": {
+        "internal": "", "portal": "", "user": "r", "manager": "rw", "officer": "r"},
+    # Any internal user registers a request (intake); the fixture is someone else's request, which only
+    # officers read (reading one's own is test_gdpr_request.test_internal_user_registers_and_sees_only_own).
+    "gdpr.request": {
+        "internal": "c", "portal": "", "user": "c", "manager": "c", "officer": "crwu"},
+    "gdpr.consent": {
+        "internal": "", "portal": "", "user": "", "manager": "", "officer": "crwu"},
+    "gdpr.suppression": {
+        "internal": "", "portal": "", "user": "", "manager": "", "officer": "crwu"},
     # The addon extends res.partner; base decides read for internal users, the addon grants the rest.
     "res.partner": {
         "internal": "r", "portal": "", "user": "crw", "manager": "crw", "officer": "crw"},
 }
 
-_KPI_CODES = itertools.count()
+_UNIQUE = itertools.count()
 
 OPERATIONS = {"c": "create", "r": "read", "w": "write", "u": "unlink"}
 
 # Values a generic builder cannot guess (a constraint needs them); None means the model needs none.
 VALS_OVERRIDES = {
+    "gdpr.suppression": lambda env: {"email_hash": f"{next(_UNIQUE):064x}"},
     "res.partner": {"name": "Matrix Partner"},
     "relationship.goal": lambda env: {
         "kpi_id": env.ref("customer_relationship.kpi_acquisition").id,
         "date_start": "2026-01-01", "date_deadline": "2026-12-31"},
     "relationship.kpi": lambda env: {
-        "kind": "custom", "code": f"matrix_kpi_{next(_KPI_CODES)}",
+        "kind": "custom", "code": f"matrix_kpi_{next(_UNIQUE)}",
         "model_id": env["ir.model"]._get_id("relationship.interaction"),
         "date_field_id": env["ir.model.fields"]._get("relationship.interaction", "date").id,
         "aggregate": "count"},
@@ -62,7 +74,11 @@ def addon_models(env, reports=False):
     data = env["ir.model.data"].sudo().search([("module", "=", MODULE), ("model", "=", "ir.model")])
     ir_models = env["ir.model"].sudo().browse(data.mapped("res_id")).exists()
     return sorted(m.model for m in ir_models if not m.transient and not env[m.model]._abstract
-                  and (env[m.model]._auto != reports))
+                  and (env[m.model]._auto != reports) and m.model not in EXTENDED_ONLY)
+
+
+# Models the addon extends with behaviour only (no fields, no access of its own): Odoo's rules apply.
+EXTENDED_ONLY = {"mail.message"}
 
 
 # Read access to the reports; nobody writes a view.

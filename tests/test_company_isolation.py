@@ -17,9 +17,10 @@ class TestCompanyIsolation(RelationshipCase):
         super().setUpClass()
         cls.company_a = cls.env["res.company"].create({"name": "Isolation A"})
         cls.company_b = cls.env["res.company"].create({"name": "Isolation B"})
-        # Manager: the group that may read every model, so only the record rules can hide B's rows.
+        # Manager and Privacy Officer: groups that may read every model, so only the record rules hide B's rows.
         cls.user_a = new_test_user(
-            cls.env, "cr_iso_a", groups="base.group_user,customer_relationship.group_relationship_manager",
+            cls.env, "cr_iso_a", groups="base.group_user,customer_relationship.group_relationship_manager,"
+                                        "customer_relationship.group_privacy_officer",
             company_id=cls.company_a.id, company_ids=[Command.set(cls.company_a.ids)])
 
     def company_models(self):

@@ -1,3 +1,8 @@
+import base64
+import io
+import json
+import zipfile
+
 from odoo.tests import HttpCase
 from odoo.tests import tagged
 
@@ -13,3 +18,46 @@ class TestUiTours(HttpCase):
         self.assertEqual(goal.kpi_id, self.env.ref("customer_relationship.kpi_acquisition"))
         self.assertEqual(goal.target_value, 5.0)
         self.assertTrue(goal.achievability_note)
+
+    def test_interaction_tour(self):
+        partner = self.env["res.partner"].create({"name": "Tour Customer", "is_company": True})
+        self.start_tour(f"/odoo/contacts/{partner.id}", "customer_relationship_interaction_tour", login="admin")
+        interaction = partner.interaction_ids
+        self.assertEqual(len(interaction), 1)
+        self.assertEqual((interaction.subject, interaction.channel, interaction.outcome),
+                         ("Discussed the spring order", "meeting", "positive"))
+        self.assertEqual(partner.interaction_count, 1)
+
+    def test_pipeline_tour(self):
+        lead = self.env.ref("customer_relationship.stage_lead")
+        partner = self.env["res.partner"].create({
+            "name": "Tour Board Partner", "is_company": True, "relationship_stage_id": lead.id})
+        self.start_tour("/odoo", "customer_relationship_pipeline_tour", login="admin")
+        history = partner.relationship_stage_history_ids.sorted("id")
+        self.assertEqual(history.stage_id.mapped("name"), ["Lead", "Qualified"])
+        self.assertEqual(history[0].date_leave, history[1].date_enter)
+        self.assertFalse(history[1].date_leave)
+
+    def test_gdpr_access_tour(self):
+        partner = self.env["res.partner"].create({"name": "Tour Person", "email": "tour.person@example.com"})
+        self.env["relationship.interaction"].create({"partner_id": partner.id, "subject": "Tour call"})
+        self.start_tour("/odoo", "customer_relationship_gdpr_access_tour", login="admin")
+        request = self.env["gdpr.request"].search([("partner_id", "=", partner.id)])
+        self.assertEqual((request.request_type, request.state), ("access", "done"))
+        self.assertTrue(request.identity_verified)
+        with zipfile.ZipFile(io.BytesIO(base64.b64decode(request.export_attachment_id.datas))) as archive:
+            document = json.loads(archive.read("data.json"))
+        self.assertEqual([r["subject"] for r in document["records"]["relationship.interaction"]], ["Tour call"])
+
+    def test_gdpr_erasure_tour(self):
+        partner = self.env["res.partner"].create({"name": "Erase Me", "email": "erase.me@example.com"})
+        self.env["relationship.interaction"].create({"partner_id": partner.id, "subject": "Erase call"})
+        request = self.env["gdpr.request"].create({
+            "request_type": "erasure", "requester_name": "Erase Me", "requester_email": "erase.me@example.com",
+            "partner_id": partner.id, "identity_method": "id_document"})
+        request.action_verify_identity()
+        self.start_tour(f"/odoo/action-customer_relationship.action_gdpr_request/{request.id}",
+                        "customer_relationship_gdpr_erasure_tour", login="admin")
+        self.assertEqual(request.state, "done")
+        self.assertEqual(partner.with_context(active_test=False).name, f"Anonymized {partner.id}")
+        self.assertFalse(partner.with_context(active_test=False).interaction_ids)

@@ -1,1 +1,2 @@
+from . import gdpr_suppression_confirm
 from . import relationship_stage_delete_wizard

@@ -1,0 +1,118 @@
+from datetime import timedelta
+
+from odoo import _
+from odoo import api
+from odoo import fields
+from odoo import models
+from odoo.tools import date_utils
+
+CARD_CODES = [
+    ("kpi_acquisition", "Acquisition (this quarter)"),
+    ("kpi_retention_rate", "Retention rate (this quarter)"),
+    ("kpi_churn_rate", "Churn rate (this quarter)"),
+    ("kpi_growth_rate", "Growth rate (this quarter)"),
+    ("interactions_week", "Interactions this week"),
+    ("stale_partners", "Stale partners"),
+    ("gdpr_open", "Open GDPR requests"),
+    ("goals_at_risk", "Goals at risk"),
+]
+
+
+class RelationshipDashboardCard(models.Model):
+    """One card of the Relationship Overview; figures are computed on read, with the reader's rights."""
+
+    _name = "relationship.dashboard.card"
+    _description = "Relationship Overview Card"
+    _order = "sequence, id"
+
+    name = fields.Char(required=True, translate=True)
+    code = fields.Selection(CARD_CODES, required=True)
+    sequence = fields.Integer(default=10)
+    group_id = fields.Many2one("res.groups", help="Only members of this group see the card.")
+    value_display = fields.Char(compute="_compute_figures", string="Figure")
+    detail = fields.Char(compute="_compute_figures")
+    alert = fields.Boolean(compute="_compute_figures", help="The figure needs someone's attention.")
+
+    @api.model
+    def _quarter(self):
+        today = fields.Date.context_today(self)
+        return date_utils.start_of(today, "quarter"), today
+
+    def _compute_figures(self):
+        for card in self:
+            value, detail, alert = getattr(card, "_figure_" + card.code)()
+            card.value_display, card.detail, card.alert = value, detail, alert
+
+    def _kpi_figure(self):
+        kpi = self.env.ref("customer_relationship." + self.code, raise_if_not_found=False)
+        if not kpi:
+            return "–", "", False
+        date_from, date_to = self._quarter()
+        value = kpi.compute_value(date_from, date_to)
+        shown = f"{value:.1f} %" if kpi.unit == "percent" else f"{value:.0f}"
+        return shown, _("since %(date)s", date=fields.Date.to_string(date_from)), False
+
+    _figure_kpi_acquisition = _figure_kpi_retention_rate = _kpi_figure
+    _figure_kpi_churn_rate = _figure_kpi_growth_rate = _kpi_figure
+
+    def _figure_interactions_week(self):
+        today = fields.Date.context_today(self)
+        week_start = date_utils.start_of(today, "week")
+        Interaction = self.env["relationship.interaction"]
+        this_week = Interaction.search_count([("date", ">=", week_start)])
+        last_week = Interaction.search_count(
+            [("date", ">=", week_start - timedelta(days=7)), ("date", "<", week_start)])
+        return str(this_week), _("%(count)s last week", count=last_week), this_week < last_week
+
+    def _figure_stale_partners(self):
+        count = self.env["res.partner"].search_count([("is_stale", "=", True)])
+        return str(count), _("longer in their stage than allowed"), bool(count)
+
+    def _figure_gdpr_open(self):
+        Request = self.env["gdpr.request"]
+        open_domain = [("state", "not in", ("done", "rejected"))]
+        count = Request.search_count(open_domain)
+        overdue = Request.search_count(open_domain + [("is_overdue", "=", True)])
+        soon = Request.search_count(open_domain + [
+            ("is_overdue", "=", False),
+            ("date_deadline", "<=", fields.Date.context_today(self) + timedelta(days=7))])
+        return str(count), _("%(overdue)s overdue, %(soon)s due within 7 days", overdue=overdue, soon=soon), \
+            bool(overdue)
+
+    def _figure_goals_at_risk(self):
+        count = self.env["relationship.goal"].search_count(self._goals_at_risk_domain())
+        return str(count), _("active goals at risk or off track"), bool(count)
+
+    @api.model
+    def _goals_at_risk_domain(self):
+        return [("state", "=", "active"), ("status", "in", ("at_risk", "off_track"))]
+
+    def action_open(self):
+        """The filtered list behind the card."""
+        self.ensure_one()
+        date_from, _today = self._quarter()
+        targets = {
+            "interactions_week": ("relationship.interaction", [
+                ("date", ">=", date_utils.start_of(fields.Date.context_today(self), "week"))], "list,graph,form"),
+            "stale_partners": ("res.partner", [("is_stale", "=", True)], "list,form"),
+            "gdpr_open": ("gdpr.request", [("state", "not in", ("done", "rejected"))], "list,form"),
+            "goals_at_risk": ("relationship.goal", self._goals_at_risk_domain(), "kanban,list,form"),
+        }
+        customers = ("res.partner", [("relationship_stage_id.stage_type", "=", "customer")], "list,kanban,form")
+        targets.update({
+            "kpi_acquisition": ("relationship.stage.history", [
+                ("stage_type", "=", "customer"), ("date_enter", ">=", date_from)], "list,pivot,graph"),
+            "kpi_churn_rate": ("relationship.stage.history", [
+                ("stage_type", "=", "lost"), ("date_enter", ">=", date_from)], "list,pivot,graph"),
+            "kpi_retention_rate": customers,
+            "kpi_growth_rate": customers,
+        })
+        model, domain, modes = targets[self.code]
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.name,
+            "res_model": model,
+            "domain": domain,
+            "views": [(False, mode) for mode in modes.split(",")],
+            "context": {"search_default_group_by_week": 1} if self.code == "interactions_week" else {},
+        }

@@ -1,0 +1,30 @@
+from datetime import date
+
+from .common import RelationshipCase
+
+
+class GdprCase(RelationshipCase):
+    """A data subject of our own and helpers to open and verify requests."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.Request = cls.env["gdpr.request"]
+        cls.subject = cls.env["res.partner"].create({
+            "name": "Zebulon Quixotewright", "email": "zebulon.quixotewright@example.org",
+            "phone": "+32 470 98 76 54", "street": "17 Rue des Pivoines Zorglub", "city": "Namur",
+        })
+
+    def _request(self, request_type="access", **vals):
+        values = {
+            "request_type": request_type, "requester_name": self.subject.name,
+            "requester_email": self.subject.email, "partner_id": self.subject.id,
+            "date_received": date(2026, 3, 2), "user_id": self.user_officer.id,
+        }
+        values.update(vals)
+        return self.Request.create(values)
+
+    def _verified(self, request_type="access", **vals):
+        request = self._request(request_type, identity_method="id_document", **vals)
+        request.action_verify_identity()
+        return request

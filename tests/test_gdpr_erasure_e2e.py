@@ -1,0 +1,106 @@
+import json
+
+from odoo.tools import SQL
+
+from .gdpr_common import GdprCase
+
+TEXT_TYPES = ("character varying", "text", "jsonb")
+
+
+class TestGdprErasureEndToEnd(GdprCase):
+    """After an erasure, no text column of any table holds the person's name, e-mail, phone or street,
+    except rows of models under a declared legal hold."""
+
+    NAME = "Ottoline Vexbrundt"
+    EMAIL = "ottoline.vexbrundt@e2e-example.org"
+    PHONE = "+32 499 31 41 59"
+    STREET = "271 Boulevard Quaggamire"
+
+    def _find_everywhere(self):
+        """{table: [row as text]} for every row whose text columns contain one of the four values."""
+        self.env.flush_all()
+        cr = self.env.cr
+        cr.execute("""
+            SELECT c.table_name, array_agg(c.column_name::text)
+              FROM information_schema.columns c
+              JOIN information_schema.tables t
+                ON t.table_schema = c.table_schema AND t.table_name = c.table_name
+             WHERE c.table_schema = 'public' AND t.table_type = 'BASE TABLE' AND c.data_type IN %s
+          GROUP BY c.table_name
+        """, [TEXT_TYPES])
+        patterns = [f"%{value}%" for value in (self.NAME, self.EMAIL, self.PHONE, self.STREET)]
+        found = {}
+        for table, columns in cr.fetchall():
+            conditions = SQL(" OR ").join(
+                SQL("%s::text ILIKE %s", SQL.identifier(column), pattern)
+                for column in columns for pattern in patterns)
+            cr.execute(SQL("SELECT row_to_json(t)::text FROM %s t WHERE %s", SQL.identifier(table), conditions))
+            rows = [row[0] for row in cr.fetchall()]
+            if rows:
+                found[table] = rows
+        return found
+
+    def _build_person(self):
+        env = self.env(context=dict(self.env.context, tracking_disable=False, mail_create_nolog=False))
+        person = env["res.partner"].create({
+            "name": self.NAME, "email": self.EMAIL, "phone": self.PHONE, "street": self.STREET, "city": "Mons"})
+        colleague = env["res.partner"].create({"name": "Colleague of the subject"})
+        env["relationship.interaction"].create([
+            {"partner_id": person.id, "subject": f"Call with {self.NAME}", "channel": "phone",
+             "notes": f"<p>Lives at {self.STREET}, call {self.PHONE}</p>"},
+            {"partner_id": person.id, "subject": "Follow-up", "channel": "email"},
+        ])
+        person.message_post(body=f"Wrote to {self.EMAIL}", message_type="comment")
+        colleague.message_post(body=f"Signed {self.NAME}", message_type="comment", author_id=person.id)
+        colleague.message_subscribe(partner_ids=person.ids)
+        env["ir.attachment"].create({"name": "letter.txt", "raw": f"Dear {self.NAME}".encode(),
+                                     "res_model": "res.partner", "res_id": person.id})
+        env["gdpr.consent"].create({"partner_id": person.id, "purpose": "Newsletter",
+                                    "proof_note": f"Form filled by {self.EMAIL}"})
+        return env, person
+
+    def _erase(self, env, person):
+        values = {"requester_name": self.NAME, "requester_email": self.EMAIL, "partner_id": person.id,
+                  "identity_method": "id_document"}
+        access = env["gdpr.request"].create(dict(values, request_type="access"))
+        access.action_verify_identity()
+        access.action_execute()
+        self.assertIn(self.NAME, "".join(self._find_everywhere().get("res_partner", [])), "fixture is visible")
+
+        erasure = env["gdpr.request"].create(dict(values, request_type="erasure"))
+        erasure.action_verify_identity()
+        erasure.action_preview_erasure()
+        erasure.action_execute()
+        return erasure
+
+    def _leftovers(self):
+        """Rows still holding a value, minus those of held models (and the messages of held records)."""
+        hold = [m for m in self.env["res.config.settings"]._gdpr_legal_hold_model_names() if m in self.env]
+        hold_tables = {self.env[m]._table for m in hold}
+        leftovers = {}
+        for table, rows in self._find_everywhere().items():
+            if table in hold_tables:
+                continue
+            if table == "mail_message":
+                rows = [row for row in rows if json.loads(row)["model"] not in hold]
+            if rows:
+                leftovers[table] = rows
+        return leftovers
+
+    def test_erasure_leaves_no_trace(self):
+        env, person = self._build_person()
+        erasure = self._erase(env, person)
+        self.assertEqual(self._leftovers(), {})
+        logs = self.env["privacy.log"].search([("execution_details", "like", erasure.name)])
+        self.assertEqual(logs.anonymized_name, "O******* V********")
+
+    def test_erasure_keeps_only_held_records(self):
+        """A legal hold fixture: interactions are declared under hold, so their rows keep the values."""
+        self.env["ir.config_parameter"].set_param("customer_relationship.gdpr_legal_hold_models",
+                                                  "relationship.interaction")
+        env, person = self._build_person()
+        erasure = self._erase(env, person)
+        self.assertEqual(self._leftovers(), {})
+        held = self._find_everywhere()["relationship_interaction"]
+        self.assertEqual(len(held), 1, "the interaction whose subject names the person is kept")
+        self.assertIn("relationship.interaction", erasure.result)

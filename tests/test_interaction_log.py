@@ -1,0 +1,265 @@
+import csv
+from datetime import datetime
+from os.path import dirname
+from os.path import join
+
+from psycopg2 import IntegrityError
+
+from odoo.exceptions import UserError
+from odoo.exceptions import ValidationError
+from odoo.tests import freeze_time
+from odoo.tools import mute_logger
+
+from .common import RelationshipCase
+
+
+class InteractionCase(RelationshipCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        Partner = cls.env["res.partner"].with_context(relationship_no_pipeline=True)
+        cls.company = Partner.create({"name": "Kuzey Lojistik", "is_company": True, "email": "info@kuzey.example.com"})
+        cls.contact_a, cls.contact_b = Partner.create([
+            {"name": "Ali Kuzey", "parent_id": cls.company.id, "email": "ali@kuzey.example.com"},
+            {"name": "Ece Kuzey", "parent_id": cls.company.id, "email": "ece@kuzey.example.com"}])
+        cls.solo = Partner.create({"name": "Deniz Solo", "email": "deniz@solo.example.com"})
+
+    def _log(self, partner, date, **vals):
+        return self.env["relationship.interaction"].create(
+            {"partner_id": partner.id, "subject": "Call", "date": date, **vals})
+
+
+class TestInteractionCounters(InteractionCase):
+    def test_batch_create_write_unlink_keep_counters_right(self):
+        interactions = self.env["relationship.interaction"].create([
+            {"partner_id": self.contact_a.id, "subject": "A1", "date": "2026-01-10 10:00:00"},
+            {"partner_id": self.contact_a.id, "subject": "A2", "date": "2026-02-10 10:00:00"},
+            {"partner_id": self.contact_b.id, "subject": "B1", "date": "2026-03-10 10:00:00"},
+        ])
+        self.assertEqual(self.contact_a.interaction_count, 2)
+        self.assertEqual(self.contact_a.last_interaction_date, datetime(2026, 2, 10, 10))
+        self.assertEqual(self.contact_b.interaction_count, 1)
+        # The company sees its contacts' interactions.
+        self.assertEqual(self.company.interaction_count, 3)
+        self.assertEqual(self.company.last_interaction_date, datetime(2026, 3, 10, 10))
+        self.assertEqual(interactions[0].commercial_partner_id, self.company)
+
+        interactions[2].partner_id = self.solo
+        self.assertEqual(self.contact_b.interaction_count, 0)
+        self.assertFalse(self.contact_b.last_interaction_date)
+        self.assertEqual(self.company.interaction_count, 2)
+        self.assertEqual(self.company.last_interaction_date, datetime(2026, 2, 10, 10))
+        self.assertEqual(self.solo.last_interaction_date, datetime(2026, 3, 10, 10))
+
+        interactions[1].unlink()
+        self.assertEqual(self.contact_a.last_interaction_date, datetime(2026, 1, 10, 10))
+        self.assertEqual(self.company.interaction_count, 1)
+        # The stored date is what the list sorts and filters on: check the database, not the cache.
+        self.env.flush_all()
+        self.env.cr.execute("SELECT last_interaction_date FROM res_partner WHERE id = %s", [self.company.id])
+        self.assertEqual(self.env.cr.fetchone()[0], datetime(2026, 1, 10, 10))
+
+    def test_newest_first(self):
+        old = self._log(self.solo, "2026-01-01 08:00:00")
+        new = self._log(self.solo, "2026-02-01 08:00:00")
+        self.assertEqual(self.solo.interaction_ids.ids, [new.id, old.id])
+
+
+class TestContactCadence(InteractionCase):
+    def test_days_since_filter(self):
+        with freeze_time("2026-06-30 12:00:00"):
+            self._log(self.contact_a, "2026-06-20 12:00:00")  # 10 days
+            self._log(self.solo, "2026-03-01 12:00:00")  # 121 days
+            mine = self.contact_a | self.solo | self.contact_b  # contact_b never contacted
+            Partner = self.env["res.partner"]
+            self.assertEqual(self.contact_a.days_since_last_interaction, 10)
+            self.assertEqual(self.solo.days_since_last_interaction, 121)
+            domain = [("id", "in", mine.ids)]
+            self.assertEqual(Partner.search(domain + [("days_since_last_interaction", ">=", 30)]),
+                             self.solo | self.contact_b)
+            self.assertEqual(Partner.search(domain + [("days_since_last_interaction", ">=", 90)]),
+                             self.solo | self.contact_b)
+            self.assertEqual(Partner.search(domain + [("days_since_last_interaction", "<", 30)]), self.contact_a)
+            self.assertEqual(Partner.search(domain + [("days_since_last_interaction", "=", 10)]), self.contact_a)
+            self.assertEqual(Partner.search(domain + [("days_since_last_interaction", ">", 10)]),
+                             self.solo | self.contact_b)
+            with self.assertRaisesRegex(UserError, "whole number of days"):
+                Partner.search([("days_since_last_interaction", "in", [1, 2])])
+
+    def test_cadence_default_and_needs_attention(self):
+        self.assertEqual(self.solo.contact_cadence_days, 30)
+        with freeze_time("2026-06-30 12:00:00"):
+            self._log(self.solo, "2026-06-15 12:00:00")
+            self._log(self.contact_a, "2026-04-15 12:00:00")
+            self.contact_b.contact_cadence_days = 0
+            mine = self.solo | self.contact_a | self.contact_b
+            self.assertEqual(mine.filtered("needs_attention"), self.contact_a)
+            self.assertEqual(self.env["res.partner"].search(
+                [("id", "in", mine.ids), ("needs_attention", "=", True)]), self.contact_a)
+            self.assertEqual(self.env["res.partner"].search(
+                [("id", "in", mine.ids), ("needs_attention", "=", False)]), self.solo | self.contact_b)
+
+    def test_negative_cadence_refused(self):
+        with self.assertRaises(IntegrityError), mute_logger("odoo.sql_db"), self.env.cr.savepoint():
+            self.solo.contact_cadence_days = -3
+            self.env.flush_all()
+
+    def test_cadence_cron_is_idempotent(self):
+        activity_type = self.env.ref("customer_relationship.mail_activity_type_contact_customer")
+
+        def reminders():
+            return self.env["mail.activity"].search([
+                ("activity_type_id", "=", activity_type.id), ("res_model", "=", "res.partner"),
+                ("res_id", "in", (self.company | self.solo | self.contact_a).ids)])
+        with freeze_time("2026-06-30 12:00:00"):
+            self._log(self.contact_a, "2026-04-01 12:00:00")  # the company: 90 days without contact
+            self._log(self.solo, "2026-06-25 12:00:00")  # within cadence
+            self.env["res.partner"]._cron_contact_cadence()
+            first = reminders()
+            self.assertEqual(first.mapped("res_id"), self.company.ids,
+                             "contacts of companies are reminded on the company")
+            self.env["res.partner"]._cron_contact_cadence()
+            self.assertEqual(reminders(), first)
+            first.action_feedback(feedback="Called")
+            self.env["res.partner"]._cron_contact_cadence()
+            self.assertEqual(len(reminders()), 1, "a done reminder is followed by a new one while still overdue")
+
+
+class TestFollowUp(InteractionCase):
+    def test_next_step_creates_activity_on_partner(self):
+        todo = self.env.ref("mail.mail_activity_data_todo")
+        interaction = self.env["relationship.interaction"].create({
+            "partner_id": self.contact_a.id, "subject": "Demo", "next_activity_type_id": todo.id,
+            "next_activity_date": "2026-12-01", "next_activity_summary": "Send the offer",
+            "next_activity_user_id": self.user_rel.id})
+        activity = self.env["mail.activity"].search([("res_model", "=", "res.partner"),
+                                                     ("res_id", "=", self.contact_a.id)])
+        self.assertEqual(len(activity), 1)
+        self.assertEqual((activity.activity_type_id, activity.summary, activity.user_id, str(activity.date_deadline)),
+                         (todo, "Send the offer", self.user_rel, "2026-12-01"))
+        self.assertFalse(interaction.activity_ids, "the next step belongs to the partner, not to the log entry")
+
+
+class TestBadInput(InteractionCase):
+    def _refused(self, error, message, vals):
+        count = self.env["relationship.interaction"].search_count([])
+        with self.assertRaisesRegex(error, message), self.env.cr.savepoint():
+            self.env["relationship.interaction"].create({"partner_id": self.solo.id, "subject": "Bad", **vals})
+        self.assertEqual(self.env["relationship.interaction"].search_count([]), count)
+
+    def test_negative_duration(self):
+        self._refused(ValidationError, "duration cannot be negative", {"duration": -1.0})
+
+    @freeze_time("2026-06-30 12:00:00")
+    def test_future_date(self):
+        self._refused(ValidationError, "more than one day in the future", {"date": "2026-07-02 12:00:00"})
+        self._log(self.solo, "2026-07-01 11:00:00")  # tomorrow is still fine (time zones)
+
+    def test_archived_partner(self):
+        self.solo.active = False
+        self._refused(ValidationError, "is archived: restore the contact", {})
+
+    def test_restricted_partner(self):
+        self.solo.sudo().gdpr_restricted = True
+        self._refused(UserError, "restricted under GDPR art. 18", {})
+
+
+class TestEmailCapture(InteractionCase):
+    def _captured(self, message):
+        return self.env["relationship.interaction"].search([("message_id", "=", message.id)])
+
+    def test_incoming_email_on_partner(self):
+        message = self.solo.message_post(
+            body="<p>Can you send the invoice?</p>", subject="Invoice", message_type="email",
+            author_id=self.solo.id, email_from=self.solo.email)
+        captured = self._captured(message)
+        self.assertEqual(len(captured), 1)
+        self.assertEqual((captured.partner_id, captured.channel, captured.direction, captured.subject, captured.source),
+                         (self.solo, "email", "inbound", "Invoice", "email"))
+        self.assertEqual(self.solo.interaction_count, 1)
+
+    def test_outgoing_email_to_partners_on_another_record(self):
+        record = self.company  # any mail.thread record: here the company, mailed to two contacts
+        message = record.with_context(mail_notify_force_send=False).message_post(
+            body="<p>Meeting next week</p>", subject="Planning", message_type="comment",
+            subtype_xmlid="mail.mt_comment", partner_ids=(self.contact_a | self.contact_b).ids)
+        captured = self._captured(message)
+        self.assertEqual(captured.partner_id, self.company | self.contact_a | self.contact_b)
+        self.assertEqual(set(captured.mapped("direction")), {"outbound"})
+        self.assertFalse(captured.filtered(lambda i: i.partner_id == self.env.user.partner_id))
+
+    def test_notes_and_notifications_are_not_captured(self):
+        note = self.solo.message_post(body="<p>Internal</p>", message_type="comment", subtype_xmlid="mail.mt_note",
+                                      partner_ids=self.contact_a.ids)
+        notification = self.solo.message_post(body="<p>Stage changed</p>", message_type="notification")
+        self.assertFalse(self._captured(note) | self._captured(notification))
+
+    def test_same_message_is_never_captured_twice(self):
+        message = self.solo.message_post(body="<p>Hi</p>", message_type="email", author_id=self.solo.id)
+        message._relationship_capture()
+        self.assertEqual(len(self._captured(message)), 1)
+
+    def test_capture_can_be_switched_off(self):
+        self.env["ir.config_parameter"].sudo().set_param("customer_relationship.auto_capture", "False")
+        message = self.solo.message_post(body="<p>Hi</p>", message_type="email", author_id=self.solo.id)
+        self.assertFalse(self._captured(message))
+
+    def test_capture_failure_never_stops_the_mail(self):
+        self.solo.sudo().gdpr_restricted = True  # skipped silently, the mail itself goes through
+        message = self.solo.message_post(body="<p>Hi</p>", message_type="email", author_id=self.solo.id)
+        self.assertTrue(message.exists())
+        self.assertFalse(self._captured(message))
+
+
+class TestPartnerListQueries(InteractionCase):
+    def _read_list(self, partners):
+        self.env.flush_all()
+        self.env.invalidate_all()
+        before = self.env.cr.sql_log_count
+        partners.web_search_read([("id", "in", partners.ids)], {
+            "display_name": {}, "last_interaction_date": {}, "days_since_last_interaction": {},
+            "interaction_count": {}})
+        return self.env.cr.sql_log_count - before
+
+    def test_list_columns_cost_constant_queries(self):
+        Partner = self.env["res.partner"].with_context(relationship_no_pipeline=True)
+        partners = Partner.create([{"name": f"List {i}"} for i in range(80)])
+        self.env["relationship.interaction"].create([
+            {"partner_id": p.id, "subject": "One", "date": "2026-01-01 10:00:00"} for p in partners])
+        one_each = self._read_list(partners)
+        self.env["relationship.interaction"].create([
+            {"partner_id": p.id, "subject": f"More {n}", "date": "2026-01-02 10:00:00"}
+            for p in partners for n in range(9)])
+        self.assertEqual(self._read_list(partners), one_each)
+        self.env.flush_all()
+        self.env.invalidate_all()
+        with self.assertQueryCount(__system__=one_each):
+            result = partners.web_search_read([("id", "in", partners.ids)], {
+                "display_name": {}, "last_interaction_date": {}, "days_since_last_interaction": {},
+                "interaction_count": {}})
+        self.assertEqual({r["interaction_count"] for r in result["records"]}, {10})
+
+
+class TestCsvImport(InteractionCase):
+    def test_import_matches_partner_by_name_and_email(self):
+        Partner = self.env["res.partner"].with_context(relationship_no_pipeline=True)
+        shop = Partner.create({"name": "Importaş Gıda", "is_company": True})
+        ayse = Partner.create({"name": "Ayşe Import", "email": "ayse.import@example.com"})
+        with open(join(dirname(__file__), "data", "interactions.csv"), encoding="utf-8") as handle:
+            rows = list(csv.reader(handle))
+        header, data = rows[0], rows[1:]
+        result = self.env["relationship.interaction"].with_context(import_file=True).load(header, data)
+        self.assertFalse([m for m in result["messages"] if m["type"] == "error"], result["messages"])
+        imported = self.env["relationship.interaction"].browse(result["ids"])
+        self.assertEqual(imported.mapped("partner_id"), shop | ayse)
+        self.assertEqual(imported.mapped("subject"), ["Price list follow-up", "Visit at the fair", "Order question"])
+        self.assertEqual(set(imported.mapped("source")), {"import"})
+        self.assertEqual(shop.interaction_count, 2)
+        self.assertEqual(ayse.last_interaction_date, datetime(2026, 5, 5, 14))
+        self.assertEqual(imported[1].duration, 1.5)
+
+    def test_import_with_unknown_email_is_refused(self):
+        result = self.env["relationship.interaction"].with_context(import_file=True).load(
+            ["partner_email", "subject"], [["nobody@nowhere.example.com", "Lost"]])
+        self.assertFalse(result["ids"])
+        self.assertIn("No contact has the e-mail address", result["messages"][0]["message"])
