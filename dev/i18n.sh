@@ -4,30 +4,7 @@
 source "$(dirname "$0")/common.sh"
 setup_all
 
-# Odoo's own modules come from the template database that make test prepares; build it if missing.
-TMPL="cr_tmpl_$( (echo "$ODOO $DATA"; sha1sum "$ODOO/odoo/release.py") | sha1sum | cut -c1-10)"
-if ! db_exists "$TMPL"; then
-    say "Preparing template database $TMPL with mail, contacts, privacy_lookup (once)."
-    odoo_bin -d "$TMPL.tmp" -i mail,contacts,privacy_lookup --without-demo=all --stop-after-init \
-        || { psql_q "DROP DATABASE IF EXISTS \"$TMPL.tmp\""; die "Installing Odoo's base modules failed."; }
-    psql_q "ALTER DATABASE \"$TMPL.tmp\" RENAME TO \"$TMPL\""
-    if [ -d "$DATA/filestore/$TMPL.tmp" ]; then mv "$DATA/filestore/$TMPL.tmp" "$DATA/filestore/$TMPL"; fi
-fi
-
-DB="cr_i18n_$(date +%Y%m%d%H%M%S)_$$"
-cleanup() {
-    psql_q "DROP DATABASE IF EXISTS \"$DB\" WITH (FORCE)" >/dev/null 2>&1 || true
-    rm -rf "$DATA/filestore/$DB"
-}
-trap cleanup EXIT
-psql_q "CREATE DATABASE \"$DB\" TEMPLATE \"$TMPL\""
-if [ -d "$DATA/filestore/$TMPL" ]; then
-    mkdir -p "$DATA/filestore" && cp -a "$DATA/filestore/$TMPL" "$DATA/filestore/$DB"
-fi
-
-say "Installing customer_relationship into $DB."
-odoo_bin -d "$DB" -i customer_relationship --without-demo=all --stop-after-init \
-    || die "Installing the addon failed."
+fresh_addon_db cr_i18n
 
 # The exporter walks the addons path following symlinks: through .run/addons/customer_relationship it would
 # find the clone again inside .run (and any .venv). It reads a clean copy of the addon's files instead.

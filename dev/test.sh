@@ -14,30 +14,7 @@ if ! command -v chromium >/dev/null && ! command -v chromium-browser >/dev/null 
     fi
 fi
 
-# Odoo's own modules are installed once into a template keyed by the Odoo tree; each run copies it.
-TMPL="cr_tmpl_$( (echo "$ODOO $DATA"; sha1sum "$ODOO/odoo/release.py") | sha1sum | cut -c1-10)"
-if ! db_exists "$TMPL"; then
-    say "Preparing template database $TMPL with mail, contacts, privacy_lookup (once)."
-    odoo_bin -d "$TMPL.tmp" -i mail,contacts,privacy_lookup --without-demo=all --stop-after-init \
-        || { psql_q "DROP DATABASE IF EXISTS \"$TMPL.tmp\""; die "Installing Odoo's base modules failed."; }
-    psql_q "ALTER DATABASE \"$TMPL.tmp\" RENAME TO \"$TMPL\""
-    if [ -d "$DATA/filestore/$TMPL.tmp" ]; then mv "$DATA/filestore/$TMPL.tmp" "$DATA/filestore/$TMPL"; fi
-fi
-
-DB="cr_test_$(date +%Y%m%d%H%M%S)_$$"
-cleanup() {
-    psql_q "DROP DATABASE IF EXISTS \"$DB\" WITH (FORCE)" >/dev/null 2>&1 || true
-    rm -rf "$DATA/filestore/$DB"
-}
-trap cleanup EXIT
-psql_q "CREATE DATABASE \"$DB\" TEMPLATE \"$TMPL\""
-# CREATE DATABASE copies rows, not files: give the copy the template's attachments too.
-if [ -d "$DATA/filestore/$TMPL" ]; then
-    mkdir -p "$DATA/filestore" && cp -a "$DATA/filestore/$TMPL" "$DATA/filestore/$DB"
-fi
-say "Installing customer_relationship into $DB."
-odoo_bin -d "$DB" -i customer_relationship --without-demo=all --stop-after-init \
-    || die "Installing the addon failed."
+fresh_addon_db cr_test
 
 # pytest-odoo names the addon after the folder: run through the customer_relationship link.
 ADDON="$RUN/addons/customer_relationship"
