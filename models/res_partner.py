@@ -133,8 +133,9 @@ class ResPartner(models.Model):
         Locks the partners it handles (SKIP LOCKED) so that two cron workers never handle the same one.
         """
         activity_type = self.env.ref("customer_relationship.mail_activity_type_contact_customer")
-        candidates = self.search([("needs_attention", "=", True), ("is_company", "=", True)]) | self.search(
-            [("needs_attention", "=", True), ("parent_id", "=", False)])
+        # Contacts of a company are reminded through their company, which counts their interactions.
+        candidates = self.search(
+            [("needs_attention", "=", True), "|", ("is_company", "=", True), ("parent_id", "=", False)])
         if not candidates:
             return
         self.env.cr.execute(SQL(
