@@ -268,8 +268,9 @@ class RelationshipGoal(models.Model):
     def _measure(self, today=None):
         """Measure active goals; one KPI computation per distinct (KPI, period, scope), not per goal."""
         today = today or fields.Date.context_today(self)
-        goals = self.filtered(lambda g: g.state == "active" and g.kpi_id)
-        groups = defaultdict(lambda: self.browse())
+        # measured values are not tracked; closing logs its own batch of messages (_close_past_deadline)
+        goals = self.with_context(tracking_disable=True).filtered(lambda g: g.state == "active" and g.kpi_id)
+        groups = defaultdict(lambda: goals.browse())
         for goal in goals:
             date_measured = min(today, goal.date_deadline)
             window = goal.kpi_id._window(date_measured, goal._period_days())
@@ -291,21 +292,32 @@ class RelationshipGoal(models.Model):
         goals._close_past_deadline(today)
 
     def _notify_at_risk(self, goals):
-        """One 'Goal at risk' activity for the owner when a goal becomes at risk."""
+        """One 'Goal at risk' activity for the owner when a goal becomes at risk.
+
+        No e-mail per activity: a bad quarter would send the owner one per goal, and cost queries per goal.
+        """
         by_owner = defaultdict(lambda: self.browse())
         for goal in goals:
             by_owner[goal.owner_id] |= goal
         for owner, owned in by_owner.items():
-            owned.activity_schedule(
+            owned.with_context(mail_activity_quick_update=True).activity_schedule(
                 "customer_relationship.mail_activity_type_goal_at_risk", user_id=owner.id,
                 note=_("The goal's progress is behind the share of its period elapsed: review the plan."))
 
     def _close_past_deadline(self, today):
-        """After the deadline day, a goal is achieved when it reached its target, else missed."""
+        """After the deadline day, a goal is achieved when it reached its target, else missed.
+
+        Called without tracking: the chatter gets one batch of log messages, not a message per goal.
+        """
         past = self.filtered(lambda g: g.state == "active" and g.date_deadline < today)
         achieved = past.filtered(lambda g: g.progress >= 100.0)
-        achieved.write({"state": "achieved"})
-        (past - achieved).write({"state": "missed"})
+        missed = past - achieved
+        for goals, state, body in (
+                (achieved, "achieved", _("The deadline has passed and the target was reached: goal achieved.")),
+                (missed, "missed", _("The deadline has passed and the target was not reached: goal missed."))):
+            if goals:
+                goals.write({"state": state})
+                goals._message_log_batch({goal.id: body for goal in goals})
 
     @api.model
     def _cron_measure(self):

@@ -10,8 +10,9 @@ class RelationshipGoalMeasurement(models.Model):
     _rec_name = "date"
 
     goal_id = fields.Many2one("relationship.goal", required=True, index=True, ondelete="cascade")
-    kpi_id = fields.Many2one(related="goal_id.kpi_id", store=True, index=True)
-    company_id = fields.Many2one(related="goal_id.company_id", store=True, index=True)
+    # precomputed: filled in the INSERT instead of an UPDATE per batch of measurements
+    kpi_id = fields.Many2one(related="goal_id.kpi_id", store=True, index=True, precompute=True)
+    company_id = fields.Many2one(related="goal_id.company_id", store=True, index=True, precompute=True)
     date = fields.Date(required=True, index=True)
     value = fields.Float(required=True, aggregator="avg")
     target_value = fields.Float(aggregator="avg", readonly=True)

@@ -92,12 +92,17 @@ class TestGoalMeasure(GoalCase):
 
     @freeze_time("2026-04-02 12:00:00")
     def test_queries_grow_with_kpis_not_goals(self):
+        """Measuring, closing past goals and flagging goals at risk: the same queries for 5 and 50 goals."""
         kpis = self.kpis["acquisition"] | self.kpis["interaction_count"]
+        # a third of the goals ended on 2026-03-31 (closed now), a third aim far too high (at risk)
+        kinds = [("2026-01-01", "2026-03-31", 10.0), ("2026-03-10", "2026-06-29", 1000.0),
+                 ("2026-04-01", "2026-06-29", 2.0)]
 
         def make(count):
             return self.env["relationship.goal"].create([{
                 "name": f"Bulk {i}", "kpi_id": kpis[i % 2].id, "partner_domain": repr(self.domain_all),
-                "date_start": "2026-04-01", "date_deadline": "2026-06-29", "target_value": 10.0,
+                "date_start": kinds[i % 3][0], "date_deadline": kinds[i % 3][1],
+                "target_value": 1.0 if i % 6 == 0 else kinds[i % 3][2],  # some closed goals reached it
                 "state": "active", "baseline_value": 0.0, "date_baseline": "2026-04-01",
                 "owner_id": self.user_manager.id} for i in range(count)])
 
@@ -107,16 +112,28 @@ class TestGoalMeasure(GoalCase):
             before = self.cr.sql_log_count
             goals.with_context(tracking_disable=False)._measure()
             self.env.flush_all()
+            self.cr.precommit.run()  # tracking is written at commit time: it counts too
+            self.env.flush_all()
             return self.cr.sql_log_count - before
 
-        measure(make(2))  # warm the caches
-        few, many = make(5), make(50)
+        measure(make(6))  # warm the caches
+        few, many = make(6), make(60)
         queries = measure(few)
-        self.env.invalidate_all()
-        with self.assertQueryCount(queries):
-            many.with_context(tracking_disable=False)._measure()
-        self.assertEqual(measure(make(50)), queries)
+        mails_before = self.env["mail.mail"].search_count([])
+        self.assertEqual(measure(many), queries)
+        self.assertEqual(measure(make(60)), queries)
         # and the figures are right: acquisition over 2026-01-03 .. 2026-04-02 = C, H
-        self.assertEqual(set(many.filtered(lambda g: g.kpi_id == kpis[0]).mapped("current_value")), {2.0})
-        self.assertEqual(len(many.measurement_ids), 50)
-        self.assertEqual(set(many.mapped("status")), {"on_track"})
+        running = many.filtered(lambda g: g.date_deadline.isoformat() == "2026-06-29")
+        quarter = running.filtered(lambda g: g.date_start.isoformat() == "2026-04-01" and g.kpi_id == kpis[0])
+        self.assertEqual(set(quarter.mapped("current_value")), {2.0})
+        self.assertEqual(len(many.measurement_ids), 60)
+        self.assertEqual(set(running.mapped("status")), {"on_track", "at_risk"})
+        at_risk = running.filtered(lambda g: g.status == "at_risk")
+        self.assertEqual(len(at_risk), 20)
+        self.assertEqual(sorted(self._activities(many, "mail_activity_type_goal_at_risk").mapped("res_id")),
+                         sorted(at_risk.ids))
+        self.assertEqual(self.env["mail.mail"].search_count([]), mails_before, "no e-mail per activity")
+        closed = many - running
+        self.assertEqual(set(closed.mapped("state")), {"achieved", "missed"})
+        logs = self.env["mail.message"].search([("model", "=", "relationship.goal"), ("res_id", "in", closed.ids)])
+        self.assertEqual(sorted(logs.mapped("res_id")), sorted(closed.ids), "one log message per closed goal")
