@@ -29,10 +29,11 @@ class ResPartner(models.Model):
     interaction_ids = fields.One2many("relationship.interaction", "partner_id", string="Interactions")
     commercial_interaction_ids = fields.One2many(
         "relationship.interaction", "commercial_partner_id", string="Company Interactions")
-    interaction_count = fields.Integer(
-        compute="_compute_interaction_stats")
+    # stored with the last contact date (one grouped query computes both): the partner list shows
+    # them at no extra query (make bench, P2)
+    interaction_count = fields.Integer(compute="_compute_interaction_stats", store=True)
     last_interaction_date = fields.Datetime(
-        compute="_compute_last_interaction_date", store=True, index=True, string="Last Contact")
+        compute="_compute_interaction_stats", store=True, index=True, string="Last Contact")
 
     days_since_last_interaction = fields.Integer(
         compute="_compute_days_since_last_interaction", search="_search_days_since_last_interaction",
@@ -164,19 +165,13 @@ class ResPartner(models.Model):
         return commercial, self - commercial
 
     @api.depends("interaction_ids.date", "commercial_interaction_ids.date", "commercial_partner_id")
-    def _compute_last_interaction_date(self):
-        stats = self._interaction_stats("date:max")
-        for partner in self:
-            partner.last_interaction_date = stats.get(partner.id)
-
-    @api.depends("interaction_ids", "commercial_interaction_ids")
     def _compute_interaction_stats(self):
-        stats = self._interaction_stats("__count")
+        stats = self._interaction_stats()
         for partner in self:
-            partner.interaction_count = stats.get(partner.id, 0)
+            partner.last_interaction_date, partner.interaction_count = stats.get(partner.id, (False, 0))
 
-    def _interaction_stats(self, aggregate):
-        """One grouped query per kind of partner, whatever the number of partners."""
+    def _interaction_stats(self):
+        """{partner id: (last date, count)}: one grouped query per kind of partner, whatever their number."""
         result = {}
         Interaction = self.env["relationship.interaction"].sudo()
         commercial, contacts = self._interaction_owner_domain()
@@ -184,8 +179,9 @@ class ResPartner(models.Model):
             ids = [pid for pid in records.ids if pid]
             if not ids:
                 continue
-            for partner, value in Interaction._read_group([(field, "in", ids)], [field], [aggregate]):
-                result[partner.id] = value
+            for partner, last, count in Interaction._read_group(
+                    [(field, "in", ids)], [field], ["date:max", "__count"]):
+                result[partner.id] = (last, count)
         return result
 
     # ------------------------------------------------------------------
