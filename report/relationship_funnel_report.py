@@ -30,6 +30,8 @@ class RelationshipFunnelReport(models.Model):
     stale_count = fields.Integer(string="Currently Stale", readonly=True, aggregator="sum")
 
     def init(self):
+        # float8 rather than numeric, and the stored duration of closed rows: AVG over numeric per-row
+        # arithmetic made the pivot 3.3x a plain _read_group at 300,000 rows (make bench, P6)
         tools.drop_view_if_exists(self.env.cr, self._table)
         self.env.cr.execute(f"""
             CREATE OR REPLACE VIEW {self._table} AS (
@@ -43,9 +45,10 @@ class RelationshipFunnelReport(models.Model):
                        h.date_enter,
                        1 AS entered_count,
                        CASE WHEN h.progressed THEN 1 ELSE 0 END AS progressed_count,
-                       CASE WHEN h.progressed THEN 100.0 ELSE 0.0 END AS conversion,
-                       EXTRACT(EPOCH FROM COALESCE(h.date_leave, NOW() AT TIME ZONE 'UTC') - h.date_enter)
-                           / 86400.0 AS days_in_stage,
+                       CASE WHEN h.progressed THEN 100.0::float8 ELSE 0.0::float8 END AS conversion,
+                       CASE WHEN h.date_leave IS NULL
+                            THEN DATE_PART('epoch', (NOW() AT TIME ZONE 'UTC') - h.date_enter) / 86400.0
+                            ELSE h.duration_days END AS days_in_stage,
                        CASE WHEN h.date_leave IS NULL AND s.sla_days > 0
                                  AND h.date_enter <= (NOW() AT TIME ZONE 'UTC') - s.sla_days * INTERVAL '1 day'
                             THEN 1 ELSE 0 END AS stale_count
