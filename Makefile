@@ -37,3 +37,9 @@ test-core:
 
 uninstall-test:
 	@bash dev/uninstall_test.sh
+
+# Performance: a 100,000-partner database (built once per addon version), P1-P7 side by side.
+.PHONY: bench
+
+bench:
+	@bash dev/bench.sh

@@ -131,9 +131,8 @@ addon_hash() {
         | sort | xargs -d '\n' cat 2>/dev/null | sha1sum | cut -c1-12)
 }
 
-# A uniquely named database with the addon installed (no demo), dropped when the script exits: Odoo's own
-# modules are installed once into a template keyed by the Odoo tree, and each call copies it. Sets DB.
-fresh_addon_db() {
+# Database $1 as a copy of a template with Odoo's own modules, installed once and keyed by the Odoo tree.
+copy_template_db() {
     local tmpl
     tmpl="cr_tmpl_$( (echo "$ODOO $DATA"; sha1sum "$ODOO/odoo/release.py") | sha1sum | cut -c1-10)"
     if ! db_exists "$tmpl"; then
@@ -143,13 +142,18 @@ fresh_addon_db() {
         psql_q "ALTER DATABASE \"$tmpl.tmp\" RENAME TO \"$tmpl\""
         if [ -d "$DATA/filestore/$tmpl.tmp" ]; then mv "$DATA/filestore/$tmpl.tmp" "$DATA/filestore/$tmpl"; fi
     fi
-    DB="$1_$(date +%Y%m%d%H%M%S)_$$"
-    trap 'psql_q "DROP DATABASE IF EXISTS \"$DB\" WITH (FORCE)" >/dev/null 2>&1 || true; rm -rf "$DATA/filestore/$DB"' EXIT
-    psql_q "CREATE DATABASE \"$DB\" TEMPLATE \"$tmpl\""
+    psql_q "CREATE DATABASE \"$1\" TEMPLATE \"$tmpl\""
     # CREATE DATABASE copies rows, not files: give the copy the template's attachments too.
     if [ -d "$DATA/filestore/$tmpl" ]; then
-        mkdir -p "$DATA/filestore" && cp -a "$DATA/filestore/$tmpl" "$DATA/filestore/$DB"
+        mkdir -p "$DATA/filestore" && cp -a "$DATA/filestore/$tmpl" "$DATA/filestore/$1"
     fi
+}
+
+# A uniquely named database with the addon installed (no demo), dropped when the script exits. Sets DB.
+fresh_addon_db() {
+    DB="$1_$(date +%Y%m%d%H%M%S)_$$"
+    trap 'psql_q "DROP DATABASE IF EXISTS \"$DB\" WITH (FORCE)" >/dev/null 2>&1 || true; rm -rf "$DATA/filestore/$DB"' EXIT
+    copy_template_db "$DB"
     say "Installing customer_relationship into $DB."
     odoo_bin -d "$DB" -i customer_relationship --without-demo=all --stop-after-init \
         || die "Installing the addon failed."

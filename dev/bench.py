@@ -1,0 +1,225 @@
+"""Measures P1-P7 of `make bench` on the bench database (see dev/bench_build.py).
+
+Each pair runs side by side, interleaved, in one process: one warm-up run each, then N repetitions.
+Every run starts with empty ORM caches, includes the work done at commit time (tracking), and ends
+with a rollback, so all runs see the same data.
+Medians of time and query counts are reported; nothing is committed.
+"""
+import argparse
+import json
+import statistics
+import time
+from datetime import date
+from datetime import timedelta
+
+import odoo
+from odoo.tools import config
+
+LIST_FIELDS = ["complete_name", "phone", "email", "user_id", "city", "country_id", "company_id"]
+RELATIONSHIP_COLUMNS = ["last_interaction_date", "days_since_last_interaction", "interaction_count"]
+FUNNEL_MEASURES = ["entered_count:sum", "progressed_count:sum", "conversion:avg", "days_in_stage:avg",
+                   "stale_count:sum"]
+BATCH = 10000
+POSTS = 20
+
+
+class Runner:
+    def __init__(self, env, repetitions):
+        self.env = env
+        self.repetitions = repetitions
+
+    def once(self, function):
+        env, cr = self.env, self.env.cr
+        cr.execute("SAVEPOINT bench")
+        if hasattr(function, "prepare"):  # untimed set-up, rolled back with the run
+            function.prepare()
+            env.flush_all()
+        env.invalidate_all()
+        queries, started = cr.sql_log_count, time.perf_counter()
+        function()
+        env.flush_all()
+        cr.precommit.run()  # tracking messages are written here, at commit time: they count too
+        env.flush_all()
+        elapsed, queries = time.perf_counter() - started, cr.sql_log_count - queries
+        cr.execute("ROLLBACK TO SAVEPOINT bench")
+        env.invalidate_all(flush=False)
+        cr.precommit.clear()
+        cr.postcommit.clear()
+        return elapsed, queries
+
+    def pair(self, ours, theirs):
+        """Median seconds and queries of both, run alternately so noise hits both alike."""
+        self.once(ours)
+        if theirs:
+            self.once(theirs)
+        samples = {"ours": [], "theirs": []}
+        for _index in range(self.repetitions):
+            samples["ours"].append(self.once(ours))
+            if theirs:
+                samples["theirs"].append(self.once(theirs))
+        return {side: {"seconds": statistics.median(t for t, _q in runs),
+                       "queries": statistics.median(q for _t, q in runs),
+                       "runs": [round(t, 4) for t, _q in runs]}
+                for side, runs in samples.items() if runs}
+
+
+def p1_goals(env):
+    goals = env["relationship.goal"].search([("name", "like", "Bench goal")])
+    gamification = env["gamification.goal"].search([("definition_id.name", "=", "Bench interactions")])
+    return (f"measure {len(goals):,} goals on a count KPI", f"gamification update_goal on {len(gamification):,}",
+            lambda: goals.browse(goals.ids)._measure(), lambda: gamification.browse(gamification.ids).update_goal())
+
+
+def p2_partner_list(env):
+    Partner = env["res.partner"]
+
+    def page(columns):
+        spec = {name: {} for name in columns}
+        for name in ("user_id", "country_id", "company_id"):
+            spec[name] = {"fields": {"display_name": {}}}
+        return lambda: Partner.web_search_read([], spec, limit=80)
+
+    return ("partner list page of 80 with last contact, days since, count", "the same list without them",
+            page(LIST_FIELDS + RELATIONSHIP_COLUMNS), page(LIST_FIELDS))
+
+
+def p3_batch_create(env):
+    partners = env["res.partner"].search([("relationship_stage_id", "!=", False)], limit=1000)
+    now = odoo.fields.Datetime.now()
+
+    def interactions():
+        env["relationship.interaction"].create([{
+            "partner_id": partners[index % len(partners)].id, "subject": f"Bench call {index}",
+            "channel": "phone", "date": now - timedelta(minutes=index),
+        } for index in range(BATCH)])
+
+    def messages():
+        env["mail.message"].create([{
+            "model": "res.partner", "res_id": partners[index % len(partners)].id,
+            "subject": f"Bench call {index}", "body": f"Bench call {index}", "message_type": "comment",
+            "date": now - timedelta(minutes=index),
+        } for index in range(BATCH)])
+
+    return (f"batch create of {BATCH:,} interactions", f"batch create of {BATCH:,} mail.message",
+            interactions, messages)
+
+
+def p4_message_post(env):
+    partner = env["res.partner"].search([("email", "=", "subject@bench.example")], limit=1)
+    params = env["ir.config_parameter"].sudo()
+
+    def post(capture):
+        def run():
+            for index in range(POSTS):
+                partner.message_post(body=f"<p>Quote {index} attached.</p>", subject=f"Quote {index}",
+                                     message_type="email", subtype_xmlid="mail.mt_comment",
+                                     partner_ids=partner.ids)
+        run.prepare = lambda: params.set_param("customer_relationship.auto_capture", str(capture))
+        return run
+
+    return (f"{POSTS} e-mails posted on a partner, auto-capture on", "the same with auto-capture off",
+            post(True), post(False))
+
+
+def p5_gdpr_export(env):
+    request = env["gdpr.request"].search([("requester_name", "=", "Bench Data Subject")], limit=1)
+
+    def lookup():
+        wizard = env["privacy.lookup.wizard"].create({"name": request.requester_name,
+                                                      "email": request.requester_email})
+        wizard.action_lookup()
+
+    return ("GDPR access export: 10,000 interactions, 10,000 messages", "privacy_lookup of the same person",
+            lambda: request.browse(request.id).action_export(), lookup)
+
+
+def p6_funnel(env):
+    groupby = ["pipeline_id", "stage_id"]
+    return ("funnel report over the stage history", "plain _read_group over the same rows",
+            lambda: env["relationship.funnel.report"]._read_group([], groupby, FUNNEL_MEASURES),
+            lambda: env["relationship.stage.history"]._read_group([], groupby, ["__count"]))
+
+
+def p7_kpis(env):
+    today = date.today()
+    kpis = env["relationship.kpi"].search([("kind", "=", "builtin")])
+    return [(f"KPI {kpi.builtin_key} over the last 90 days",
+             lambda kpi=kpi: kpi.compute_value(today - timedelta(days=89), today)) for kpi in kpis]
+
+
+TARGETS = {
+    "P1": ("at least 10x faster; queries grow with KPIs, not goals", lambda r, q: r <= 0.1),
+    "P2": ("at most 1.2x the time, at most 3 more queries", lambda r, q: r <= 1.2 and q <= 3),
+    "P3": ("at least 1.0x the throughput (time ratio at most 1.0)", lambda r, q: r <= 1.0),
+    "P4": ("at most 1.15x", lambda r, q: r <= 1.15),
+    "P5": ("at most 2x; queries grow with models, not records", lambda r, q: r <= 2.0),
+    "P6": ("at most 1.5x", lambda r, q: r <= 1.5),
+}
+
+
+def measure(env, repetitions, only=None):
+    runner, rows = Runner(env, repetitions), []
+    sizes = {name: env[name].with_context(active_test=False).search_count([]) for name in (
+        "res.partner", "relationship.interaction", "relationship.stage.history", "relationship.goal",
+        "gamification.goal")}
+    print("bench database:", ", ".join(f"{count:,} {name}" for name, count in sizes.items()), flush=True)
+    pairs = [("P1", p1_goals), ("P2", p2_partner_list), ("P3", p3_batch_create), ("P4", p4_message_post),
+             ("P5", p5_gdpr_export), ("P6", p6_funnel)]
+    for key, make in pairs:
+        if only and key not in only:
+            continue
+        label, against, ours, theirs = make(env)
+        result = runner.pair(ours, theirs)
+        ratio = result["ours"]["seconds"] / result["theirs"]["seconds"]
+        extra = result["ours"]["queries"] - result["theirs"]["queries"]
+        target, check = TARGETS[key]
+        rows.append({"id": key, "measured": label, "against": against, "target": target, "ratio": round(ratio, 3),
+                     "extra_queries": extra, "met": check(ratio, extra), **result})
+        print(json.dumps(rows[-1]), flush=True)
+    for label, compute in p7_kpis(env) if not only or "P7" in only else []:
+        result = runner.pair(compute, None)
+        ours = result["ours"]
+        rows.append({"id": "P7", "measured": label, "against": "-", "target": "under 1 second, fixed queries",
+                     "met": ours["seconds"] < 1.0, **result})
+        print(json.dumps(rows[-1]), flush=True)
+    return {"sizes": sizes, "repetitions": repetitions, "rows": rows}
+
+
+def table(results):
+    lines = ["| id | measured | against | target | ours (median) | against (median) | ratio | queries | met |",
+             "|---|---|---|---|---|---|---|---|---|"]
+    for row in results["rows"]:
+        ours, theirs = row["ours"], row.get("theirs")
+        cells = [row["id"], row["measured"], row["against"], row["target"], f"{ours['seconds'] * 1000:,.0f} ms"]
+        if theirs:
+            cells += [f"{theirs['seconds'] * 1000:,.0f} ms", f"{row['ratio']:.2f}x",
+                      f"{ours['queries']:g} vs {theirs['queries']:g}"]
+        else:
+            cells += ["-", "-", f"{ours['queries']:g}"]
+        cells.append("yes" if row["met"] else "**no**")
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--config", required=True)
+    parser.add_argument("--database", required=True)
+    parser.add_argument("--repetitions", type=int, default=5)
+    parser.add_argument("--output", required=True)
+    parser.add_argument("--only", help="comma-separated ids, e.g. P1,P3")
+    args = parser.parse_args()
+    config.parse_config(["-c", args.config, "-d", args.database])
+    registry = odoo.modules.registry.Registry(args.database)
+    with registry.cursor() as cr:
+        env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+        results = measure(env, args.repetitions, args.only and args.only.split(","))
+        cr.rollback()
+    results["database"] = args.database
+    with open(args.output, "w", encoding="utf-8") as handle:
+        json.dump(results, handle, indent=2)
+    print(table(results))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# make bench: builds (once per addon version) a large database, then measures P1-P7 side by side with
+# Odoo's own equivalents and prints the table (also bench/results.json). CR_BENCH_REPS sets repetitions.
+source "$(dirname "$0")/common.sh"
+setup_all
+started=$(date +%s)
+key=$( (addon_hash; cat "$ROOT/dev/bench_build.py"; echo "$ODOO") | sha1sum | cut -c1-10)
+DB="cr_bench_$key"
+if ! db_exists "$DB"; then
+    # an older bench database is of an older addon: keep the disk for this one
+    for old in $(psql_q "SELECT datname FROM pg_database WHERE datname LIKE 'cr\_bench\_%'"); do
+        say "Dropping the outdated bench database $old."
+        psql_q "DROP DATABASE \"$old\" WITH (FORCE)"
+        rm -rf "$DATA/filestore/$old"
+    done
+    say "Building the bench database $DB (once per addon version; about 2 minutes)."
+    copy_template_db "$DB.tmp"
+    odoo_bin -d "$DB.tmp" -i customer_relationship,gamification --without-demo=all --stop-after-init \
+        || { psql_q "DROP DATABASE IF EXISTS \"$DB.tmp\" WITH (FORCE)"; die "Installing the bench modules failed."; }
+    "$VENV/bin/python" "$ROOT/dev/bench_build.py" --config "$CONF" --database "$DB.tmp" \
+        || { psql_q "DROP DATABASE IF EXISTS \"$DB.tmp\" WITH (FORCE)"; die "Building the bench data failed."; }
+    psql_q "ALTER DATABASE \"$DB.tmp\" RENAME TO \"$DB\""
+    if [ -d "$DATA/filestore/$DB.tmp" ]; then mv "$DATA/filestore/$DB.tmp" "$DATA/filestore/$DB"; fi
+fi
+mkdir -p "$ROOT/bench"
+"$VENV/bin/python" "$ROOT/dev/bench.py" --config "$CONF" --database "$DB" \
+    --repetitions "${CR_BENCH_REPS:-5}" --output "$ROOT/bench/results.json"
+say "make bench took $(( $(date +%s) - started )) s."

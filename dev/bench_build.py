@@ -1,0 +1,189 @@
+"""Builds the bench database for `make bench` (run by dev/bench.sh, once per addon version).
+
+A small, consistent seed is written through the ORM (100 partners, 1,000 interactions, 300 stage-history
+rows), then Odoo 18's populate framework (odoo.tools.populate, what `odoo-bin populate` runs) copies it
+999 times: 100,000 partners, 1,000,000 interactions, 300,000 history rows. Populate shifts every date of
+copy n by the same number of days and remaps partner_id to partner copy n, so each copy keeps its seed's
+history chain and last-contact date. Then the fixtures of P1-P7 are added through the ORM.
+"""
+import argparse
+import random
+import time
+from datetime import date
+from datetime import datetime
+from datetime import timedelta
+
+import odoo
+from odoo.tools import config
+from odoo.tools.populate import populate_models
+
+SEED_PARTNERS = 100
+SEED_INTERACTIONS = 1000
+SEED_HISTORY = 300
+FACTOR = 999  # each seed row plus 999 copies: 1,000 times the seed
+GOALS = 1000
+PERSON_RECORDS = 10000
+CHANNELS = ["phone", "email", "meeting", "visit"]
+IDENTITY_METHOD = "email_confirmation"
+
+
+def log(message, *args):
+    print(f"[bench build] {message % args}", flush=True)
+
+
+def seed_partners(env, rng):
+    Partner = env["res.partner"].with_context(relationship_no_pipeline=True, tracking_disable=True)
+    existing = Partner.with_context(active_test=False).search_count([])
+    count = SEED_PARTNERS - existing
+    cities = ["Istanbul", "Ankara", "Izmir", "Bursa", "Antalya", "Konya"]
+    return Partner.create([{
+        "name": f"Bench Customer {index:03d}",
+        "is_company": index % 3 == 0,
+        "email": f"customer{index:03d}@bench.example",
+        "phone": f"+90 212 555 {index:04d}",
+        "city": rng.choice(cities),
+    } for index in range(count)])
+
+
+def seed_history(env, rng, partners, now):
+    """SEED_HISTORY rows: every partner walks 3 or 4 stages of the lifecycle over the last year."""
+    pipeline = env.ref("customer_relationship.pipeline_customer_lifecycle")
+    stages = pipeline.stage_ids.sorted(lambda s: (s.sequence, s.id))
+    opening = [s for s in stages if s.stage_type not in ("customer", "lost")]
+    closing = [s for s in stages if s.stage_type in ("customer", "lost")]
+    lengths = [3] * len(partners)
+    for index in range(SEED_HISTORY - 3 * len(partners)):
+        lengths[index] += 1
+    rows = []
+    for partner, length in zip(partners, lengths, strict=True):
+        path = sorted(rng.sample(opening, length - 1), key=lambda s: (s.sequence, s.id))
+        path.append(rng.choice(closing) if rng.random() < 0.8 else rng.choice(opening))
+        path.sort(key=lambda s: (s.sequence, s.id))
+        dates = sorted(now - timedelta(days=rng.randint(1, 365), minutes=rng.randint(0, 1440)) for _s in path)
+        for index, stage in enumerate(path):
+            last = index + 1 == len(path)
+            rows.append({
+                "partner_id": partner.id, "pipeline_id": pipeline.id, "stage_id": stage.id,
+                "previous_stage_id": path[index - 1].id if index else False,
+                "next_stage_id": False if last else path[index + 1].id,
+                "date_enter": dates[index], "date_leave": False if last else dates[index + 1],
+            })
+    env["relationship.stage.history"].create(rows)
+    env.flush_all()
+    # The partners' current stage is their last history row; a write would log one more row.
+    env.cr.execute("""
+        UPDATE res_partner p
+           SET relationship_pipeline_id = h.pipeline_id, relationship_stage_id = h.stage_id,
+               date_stage_entered = h.date_enter
+          FROM relationship_stage_history h
+         WHERE h.partner_id = p.id AND h.date_leave IS NULL
+    """)
+    env.invalidate_all()
+
+
+def seed_interactions(env, rng, partners, now, count, subject="Bench interaction"):
+    users = env.ref("base.user_admin")
+    vals = [{
+        "partner_id": rng.choice(partners).id,
+        "date": now - timedelta(days=rng.randint(0, 365), minutes=rng.randint(0, 1440)),
+        "channel": rng.choice(CHANNELS),
+        "direction": rng.choice(["inbound", "outbound"]),
+        "subject": f"{subject} {index}",
+        "duration": rng.choice([0.25, 0.5, 1.0]),
+        "user_id": users.id,
+    } for index in range(count)]
+    return env["relationship.interaction"].with_context(tracking_disable=True).create(vals)
+
+
+def populate(env):
+    models = ["res.partner", "relationship.interaction", "relationship.stage.history"]
+    started = time.time()
+    populate_models({env[name]: FACTOR for name in models}, ord("_"))
+    env.flush_all()
+    env.invalidate_all()
+    log("populate x%s of %s: %.0f s", FACTOR + 1, ", ".join(models), time.time() - started)
+
+
+def gdpr_person(env, rng, now):
+    """A person with PERSON_RECORDS interactions and PERSON_RECORDS e-mails, and a verified access request."""
+    person = env["res.partner"].with_context(relationship_no_pipeline=True).create({
+        "name": "Bench Data Subject", "email": "subject@bench.example", "phone": "+90 532 000 0000"})
+    seed_interactions(env, rng, person, now, PERSON_RECORDS, subject="Call with the subject")
+    params = env["ir.config_parameter"].sudo()
+    params.set_param("customer_relationship.auto_capture", "False")  # the messages are the other half
+    env["mail.message"].create([{
+        "model": "res.partner", "res_id": person.id, "message_type": "email",
+        "subject": f"Order question {index}", "body": f"<p>Hello, about order {index}.</p>",
+        "author_id": person.id, "email_from": "Bench Data Subject <subject@bench.example>",
+        "date": now - timedelta(days=index % 700),
+    } for index in range(PERSON_RECORDS)])
+    params.set_param("customer_relationship.auto_capture", "True")
+    request = env["gdpr.request"].create({
+        "partner_id": person.id, "requester_name": person.name, "requester_email": person.email,
+        "request_type": "access", "identity_method": IDENTITY_METHOD})
+    request.action_verify_identity()
+    return person, request
+
+
+def quarters(today):
+    first = date(today.year, 1, 1)
+    return [(first.replace(month=m), (first.replace(month=m + 3) if m < 10 else date(today.year + 1, 1, 1))
+             - timedelta(days=1)) for m in (1, 4, 7, 10)]
+
+
+def goals(env, rng, today):
+    """GOALS SMART goals on the interaction-count KPI, and the same goals in gamification."""
+    kpi = env.ref("customer_relationship.kpi_interaction_count")
+    admin = env.ref("base.user_admin")
+    periods = [quarters(today)[index % 4] for index in range(GOALS)]
+    targets = [rng.randint(50, 150) * 1000 for _index in range(GOALS)]
+    env["relationship.goal"].with_context(tracking_disable=True).create([{
+        "name": f"Bench goal {index}", "kpi_id": kpi.id, "target_value": target,
+        "date_start": start, "date_deadline": end, "owner_id": admin.id, "state": "active",
+        "baseline_value": 0.0, "relevance": "Bench", "description": "Bench",
+    } for index, ((start, end), target) in enumerate(zip(periods, targets, strict=True))])
+    model = env["ir.model"]._get("relationship.interaction")
+    definition = env["gamification.goal.definition"].create({
+        "name": "Bench interactions", "computation_mode": "count", "model_id": model.id,
+        "field_date_id": env["ir.model.fields"]._get("relationship.interaction", "date").id,
+        "domain": "[]", "batch_mode": False,
+    })
+    env["gamification.goal"].create([{
+        "definition_id": definition.id, "user_id": admin.id, "start_date": start, "end_date": end,
+        "target_goal": target, "state": "inprogress",
+    } for (start, end), target in zip(periods, targets, strict=True)])
+
+
+def build(env):
+    rng = random.Random(2026)
+    now = datetime.now().replace(microsecond=0)
+    started = time.time()
+    partners = seed_partners(env, rng)
+    seed_history(env, rng, partners, now)
+    seed_interactions(env, rng, partners, now, SEED_INTERACTIONS)
+    env.flush_all()
+    log("seed: %s partners, %s interactions, %s history rows",
+        env["res.partner"].with_context(active_test=False).search_count([]),
+        env["relationship.interaction"].search_count([]), env["relationship.stage.history"].search_count([]))
+    populate(env)
+    gdpr_person(env, rng, now)
+    goals(env, rng, now.date())
+    env.flush_all()
+    env.cr.execute("ANALYZE")
+    log("built in %.0f s", time.time() - started)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--config", required=True)
+    parser.add_argument("--database", required=True)
+    args = parser.parse_args()
+    config.parse_config(["-c", args.config, "-d", args.database])
+    registry = odoo.modules.registry.Registry(args.database)
+    with registry.cursor() as cr:
+        env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+        build(env)
+
+
+if __name__ == "__main__":
+    main()
