@@ -23,21 +23,24 @@ class MailMessage(models.Model):
                     m.message_type in CAPTURED_TYPES and m.partner_ids
                     and not (m.is_internal or m.subtype_id.internal)))
             if candidates:
-                candidates._relationship_capture()
+                candidates._relationship_capture(new=True)
         return messages
 
-    def _relationship_capture(self):
-        """Log e-mails as interactions of the external partners concerned; never stops the mail itself."""
+    def _relationship_capture(self, new=False):
+        """Log e-mails as interactions of the external partners concerned; never stops the mail itself.
+
+        ``new``: the messages were just created, so none of them can be logged yet.
+        """
         try:
             with self.env.cr.savepoint():
-                vals_list = self._relationship_capture_values()
+                vals_list = self._relationship_capture_values(new)
                 if vals_list:
                     self.env["relationship.interaction"].sudo().with_context(
                         tracking_disable=True, mail_create_nolog=True).create(vals_list)
         except Exception:  # noqa: BLE001 - a capture failure must never block the e-mail
             _logger.exception("Could not log e-mails %s as interactions", self.ids)
 
-    def _relationship_capture_values(self):
+    def _relationship_capture_values(self, new=False):
         concerned = {}
         for message in self:
             partners = message.author_id | message.partner_ids
@@ -48,7 +51,7 @@ class MailMessage(models.Model):
         # Colleagues are not customers; archived or restricted partners get no new interactions.
         eligible = everyone.filtered(lambda p: p.active and not p.gdpr_restricted
                                      and not any(not user.share for user in p.user_ids))
-        existing = set(self.env["relationship.interaction"].sudo().search_fetch(
+        existing = set() if new else set(self.env["relationship.interaction"].sudo().search_fetch(
             [("message_id", "in", self.ids)], ["message_id", "partner_id"]).mapped(
             lambda i: (i.message_id.id, i.partner_id.id)))
         vals_list = []

@@ -32,7 +32,8 @@ class RelationshipInteraction(models.Model):
     partner_id = fields.Many2one(
         "res.partner", required=True, index=True, ondelete="cascade", tracking=True)
     commercial_partner_id = fields.Many2one(
-        related="partner_id.commercial_partner_id", store=True, index=True, string="Customer Company")
+        related="partner_id.commercial_partner_id", store=True, index=True, precompute=True,
+        string="Customer Company")
     date = fields.Datetime(required=True, default=fields.Datetime.now, index=True, tracking=True)
     channel = fields.Selection(CHANNELS, required=True, default="phone", tracking=True)
     direction = fields.Selection(
@@ -72,7 +73,10 @@ class RelationshipInteraction(models.Model):
             if self.env.context.get("import_file") and vals.get("source", "manual") == "manual":
                 vals["source"] = "import"
             follow_ups.append({key: vals.pop(key, False) for key in FOLLOW_UP_FIELDS})
+        Partner = self.env["res.partner"]
+        pending = Partner._interaction_stats_pending()
         interactions = super().create(vals_list)
+        Partner._interaction_stats_add(interactions, pending)
         interactions._schedule_follow_ups(follow_ups)
         return interactions
 

@@ -12,6 +12,7 @@ from odoo.osv.expression import OR
 from odoo.tools import SQL
 
 NEVER_CONTACTED_DAYS = 99999
+INTERACTION_STATS = ("interaction_count", "last_interaction_date")
 
 # Cleared when a person's data is erased (bank accounts are unlinked).
 PARTNER_ERASED_FIELDS = [
@@ -169,6 +170,38 @@ class ResPartner(models.Model):
         stats = self._interaction_stats()
         for partner in self:
             partner.last_interaction_date, partner.interaction_count = stats.get(partner.id, (False, 0))
+
+    @api.model
+    def _interaction_stats_pending(self):
+        """Partners whose interaction statistics are already due for a full recount."""
+        return self.union(*(self.env.records_to_compute(self._fields[name]) for name in INTERACTION_STATS))
+
+    @api.model
+    def _interaction_stats_add(self, interactions, pending):
+        """Add new interactions to their partners' statistics in one UPDATE.
+
+        The stored compute would recount every interaction of the partner (10,000 for a busy customer,
+        make bench P4). Partners already due for a recount (``pending``, e.g. re-parented) keep it.
+        """
+        added = defaultdict(lambda: [0, None])
+        for interaction in interactions:
+            for partner_id in {interaction.partner_id.id, interaction.commercial_partner_id.id} - {False}:
+                count, last = added[partner_id]
+                added[partner_id] = [count + 1, max(last, interaction.date) if last else interaction.date]
+        partners = self.browse(added) - pending
+        if not partners:
+            return
+        for name in INTERACTION_STATS:
+            self.env.remove_to_compute(self._fields[name], partners)
+        self.flush_model(INTERACTION_STATS)
+        self.env.cr.execute(SQL(
+            """UPDATE res_partner p
+                  SET interaction_count = COALESCE(p.interaction_count, 0) + v.added,
+                      last_interaction_date = GREATEST(p.last_interaction_date, v.last)
+                 FROM (VALUES %s) AS v(id, added, last)
+                WHERE p.id = v.id""",
+            SQL(", ").join(SQL("(%s, %s, %s::timestamp)", pid, *added[pid]) for pid in partners.ids)))
+        partners.invalidate_recordset(INTERACTION_STATS)
 
     def _interaction_stats(self):
         """{partner id: (last date, count)}: one grouped query per kind of partner, whatever their number."""

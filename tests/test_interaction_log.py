@@ -59,6 +59,47 @@ class TestInteractionCounters(InteractionCase):
         self.env.cr.execute("SELECT last_interaction_date FROM res_partner WHERE id = %s", [self.company.id])
         self.assertEqual(self.env.cr.fetchone()[0], datetime(2026, 1, 10, 10))
 
+    def _stored_stats(self, partners):
+        self.env.flush_all()
+        self.env.cr.execute("SELECT id, interaction_count, last_interaction_date FROM res_partner WHERE id IN %s",
+                            [tuple(partners.ids)])
+        return {pid: (count, last) for pid, count, last in self.env.cr.fetchall()}
+
+    def test_new_interactions_add_to_counters_without_recount(self):
+        everyone = self.company | self.contact_a | self.contact_b | self.solo
+        self._log(self.contact_a, "2026-03-01 10:00:00")
+        self._log(self.solo, "2026-03-01 10:00:00")
+        Interaction = self.env["relationship.interaction"]
+        recounts = []
+        original = type(self.env["res.partner"])._interaction_stats
+
+        def counting(partners):
+            recounts.append(partners)
+            return original(partners)
+        self.patch(type(self.env["res.partner"]), "_interaction_stats", counting)
+        Interaction.create([  # an older one must not move the last contact back
+            {"partner_id": self.contact_a.id, "subject": "Older", "date": "2026-01-05 10:00:00"},
+            {"partner_id": self.contact_b.id, "subject": "B", "date": "2026-04-01 10:00:00"},
+            {"partner_id": self.company.id, "subject": "C", "date": "2026-02-01 10:00:00"},
+            {"partner_id": self.solo.id, "subject": "S", "date": "2026-05-01 10:00:00"}])
+        self.assertEqual(self._stored_stats(everyone), {
+            self.company.id: (4, datetime(2026, 4, 1, 10)), self.contact_a.id: (2, datetime(2026, 3, 1, 10)),
+            self.contact_b.id: (1, datetime(2026, 4, 1, 10)), self.solo.id: (2, datetime(2026, 5, 1, 10))})
+        self.assertEqual(recounts, [], "creating interactions adds to the counters, it does not recount")
+        # the same figures as a full recount
+        self.assertEqual({pid: (count, last) for pid, (last, count) in original(everyone).items()},
+                         self._stored_stats(everyone))
+
+    def test_partner_due_for_recount_keeps_it(self):
+        self._log(self.solo, "2026-03-01 10:00:00")
+        self._log(self.contact_a, "2026-02-01 10:00:00")
+        # Solo joins the company in this transaction: both are due for a recount when the next one comes
+        self.solo.parent_id = self.company
+        self._log(self.solo, "2026-04-01 10:00:00")
+        stats = self._stored_stats(self.company | self.solo)
+        self.assertEqual(stats[self.solo.id], (2, datetime(2026, 4, 1, 10)))
+        self.assertEqual(stats[self.company.id], (3, datetime(2026, 4, 1, 10)))
+
     def test_newest_first(self):
         old = self._log(self.solo, "2026-01-01 08:00:00")
         new = self._log(self.solo, "2026-02-01 08:00:00")
