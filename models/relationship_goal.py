@@ -266,27 +266,39 @@ class RelationshipGoal(models.Model):
     # Measuring
     # ------------------------------------------------------------------
     def _measure(self, today=None):
-        """Measure active goals; one KPI computation per distinct (KPI, period, scope), not per goal."""
+        """Measure active goals; one KPI computation per distinct (KPI, period, scope), not per goal.
+
+        Goals sharing the same figures are written together: a handful of writes for 1,000 goals.
+        """
         today = today or fields.Date.context_today(self)
         # measured values are not tracked; closing logs its own batch of messages (_close_past_deadline)
         goals = self.with_context(tracking_disable=True).filtered(lambda g: g.state == "active" and g.kpi_id)
-        groups = defaultdict(lambda: goals.browse())
+        groups = defaultdict(list)
         for goal in goals:
             date_measured = min(today, goal.date_deadline)
             window = goal.kpi_id._window(date_measured, goal._period_days())
-            key, _kwargs = goal._scope()
-            groups[(goal.kpi_id, window, key)] |= goal
+            # the raw filter text, not the parsed scope: parsing it per goal cost more than the KPI queries
+            key = (goal.partner_domain or "[]", tuple(goal.team_user_ids.ids), goal.pipeline_id.id,
+                   goal.company_id.id)
+            groups[(goal.kpi_id, window, key)].append(goal.id)
         Kpi = self.env["relationship.kpi"]
         values, was_at_risk = {}, {goal: goal.status == "at_risk" for goal in goals}
-        for (kpi, (date_from, date_to), _key), members in groups.items():
+        writes = defaultdict(list)
+        for (kpi, (date_from, date_to), _key), member_ids in groups.items():
+            members = goals.browse(member_ids)
             value = kpi.sudo().compute_value(date_from, date_to, **members[0]._scope()[1])
             for goal in members:
                 values[goal] = value
-                goal.current_value = value
-                goal.date_last_measured = date_to
-                goal.expected_progress = Kpi._expected_progress(goal.date_start, goal.date_deadline, date_to)
+                expected = Kpi._expected_progress(goal.date_start, goal.date_deadline, date_to)
+                writes[(value, date_to, expected)].append(goal.id)
+        for (value, date_to, expected), goal_ids in writes.items():
+            goals.browse(goal_ids).write(
+                {"current_value": value, "date_last_measured": date_to, "expected_progress": expected})
+        statuses = defaultdict(list)
         for goal in goals:  # progress is recomputed in batch from the values above
-            goal.status = Kpi._status(goal.progress, goal.expected_progress)
+            statuses[Kpi._status(goal.progress, goal.expected_progress)].append(goal.id)
+        for status, goal_ids in statuses.items():
+            goals.browse(goal_ids).write({"status": status})
         self.env["relationship.goal.measurement"]._record(values)
         goals._notify_at_risk([g for g in goals if g.status == "at_risk" and not was_at_risk[g]])
         goals._close_past_deadline(today)

@@ -10,9 +10,8 @@ class RelationshipGoalMeasurement(models.Model):
     _rec_name = "date"
 
     goal_id = fields.Many2one("relationship.goal", required=True, index=True, ondelete="cascade")
-    # precomputed: filled in the INSERT instead of an UPDATE per batch of measurements
-    kpi_id = fields.Many2one(related="goal_id.kpi_id", store=True, index=True, precompute=True)
-    company_id = fields.Many2one(related="goal_id.company_id", store=True, index=True, precompute=True)
+    kpi_id = fields.Many2one(related="goal_id.kpi_id", store=True, index=True)
+    company_id = fields.Many2one(related="goal_id.company_id", store=True, index=True)
     date = fields.Date(required=True, index=True)
     value = fields.Float(required=True, aggregator="avg")
     target_value = fields.Float(aggregator="avg", readonly=True)
@@ -39,6 +38,8 @@ class RelationshipGoalMeasurement(models.Model):
                 measurement.value = value
                 measurement.target_value = goal.target_value
             else:
+                # kpi and company given: the INSERT holds them, no UPDATE per batch of measurements
                 to_create.append({"goal_id": goal.id, "date": goal.date_last_measured, "value": value,
-                                  "target_value": goal.target_value})
+                                  "target_value": goal.target_value, "kpi_id": goal.kpi_id.id,
+                                  "company_id": goal.company_id.id})
         return self.create(to_create)
