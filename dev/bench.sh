@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # make bench: builds (once per addon version) a large database, then measures P1-P7 side by side with
-# Odoo's own equivalents and prints the table (also bench/results.json). CR_BENCH_REPS sets repetitions.
+# Odoo's own equivalents and prints the table (also bench/results.json). CR_BENCH_REPS sets repetitions,
+# CR_BENCH_ONLY=P1,P4 measures only those.
 source "$(dirname "$0")/common.sh"
 setup_all
 started=$(date +%s)
@@ -24,5 +25,5 @@ if ! db_exists "$DB"; then
 fi
 mkdir -p "$ROOT/bench"
 "$VENV/bin/python" "$ROOT/dev/bench.py" --config "$CONF" --database "$DB" \
-    --repetitions "${CR_BENCH_REPS:-5}" --output "$ROOT/bench/results.json"
+    --repetitions "${CR_BENCH_REPS:-5}" --output "$ROOT/bench/results.json" ${CR_BENCH_ONLY:+--only "$CR_BENCH_ONLY"}
 say "make bench took $(( $(date +%s) - started )) s."

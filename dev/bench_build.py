@@ -127,17 +127,24 @@ def gdpr_person(env, rng, now):
     return person, request
 
 
-def quarters(today):
-    first = date(today.year, 1, 1)
-    return [(first.replace(month=m), (first.replace(month=m + 3) if m < 10 else date(today.year + 1, 1, 1))
-             - timedelta(days=1)) for m in (1, 4, 7, 10)]
+def running_periods(today):
+    """The month, quarter, half-year and year around today: goals being measured, none closing."""
+    month = today.replace(day=1)
+    quarter = month.replace(month=3 * ((today.month - 1) // 3) + 1)
+    half = month.replace(month=1 if today.month <= 6 else 7)
+
+    def end(start, months):
+        year, month_index = divmod(start.month - 1 + months, 12)
+        return date(start.year + year, month_index + 1, 1) - timedelta(days=1)
+    return [(month, end(month, 1)), (quarter, end(quarter, 3)), (half, end(half, 6)),
+            (today.replace(month=1, day=1), today.replace(month=12, day=31))]
 
 
 def goals(env, rng, today):
-    """GOALS SMART goals on the interaction-count KPI, and the same goals in gamification."""
+    """GOALS running SMART goals on the interaction-count KPI, and the same goals in gamification."""
     kpi = env.ref("customer_relationship.kpi_interaction_count")
     admin = env.ref("base.user_admin")
-    periods = [quarters(today)[index % 4] for index in range(GOALS)]
+    periods = [running_periods(today)[index % 4] for index in range(GOALS)]
     targets = [rng.randint(50, 150) * 1000 for _index in range(GOALS)]
     env["relationship.goal"].with_context(tracking_disable=True).create([{
         "name": f"Bench goal {index}", "kpi_id": kpi.id, "target_value": target,
