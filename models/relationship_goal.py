@@ -209,13 +209,20 @@ class RelationshipGoal(models.Model):
         }
         return (repr(domain), self.pipeline_id.id, self.company_id.id), kwargs
 
-    def _measure_baseline(self):
-        """Baseline (the window just before the start) and best value over the last two years."""
+    def _measure_baseline(self, cache=None):
+        """Baseline (the window just before the start) and best value over the last two years.
+
+        ``cache`` {(kpi, window, scope): value} lets goals activated together share their windows' queries.
+        """
         self.ensure_one()
+        cache = {} if cache is None else cache
         kpi = self.kpi_id.sudo()
-        _key, kwargs = self._scope()
-        values = [kpi.compute_value(start, end, **kwargs)
-                  for start, end in kpi._history_windows(self.date_start, self._period_days())]
+        key, kwargs = self._scope()
+        values = []
+        for start, end in kpi._history_windows(self.date_start, self._period_days()):
+            if (kpi, start, end, key) not in cache:
+                cache[(kpi, start, end, key)] = kpi.compute_value(start, end, **kwargs)
+            values.append(cache[(kpi, start, end, key)])
         return values[0], kpi._best(values)
 
     # ------------------------------------------------------------------
@@ -223,11 +230,11 @@ class RelationshipGoal(models.Model):
     # ------------------------------------------------------------------
     def action_activate(self):
         """Activate SMART goals; one UserError lists every missing criterion of every goal."""
-        errors, updates = [], {}
+        errors, updates, cache = [], {}, {}
         for goal in self.filtered(lambda g: g.state == "draft"):
             baseline = best = None
             if goal.kpi_id and not goal._smart_missing().get("t"):
-                baseline, best = goal._measure_baseline()
+                baseline, best = goal._measure_baseline(cache)
             missing = goal._smart_missing(baseline, best)
             if missing:
                 errors.append(_("The goal “%(goal)s” cannot be activated yet:", goal=goal.name))

@@ -73,6 +73,22 @@ class TestGoalSmart(GoalCase):
         self.assertTrue(goal.achievability_flag)
         self.assertTrue(all((goal.smart_s, goal.smart_m, goal.smart_a, goal.smart_r, goal.smart_t)))
 
+    def test_goals_activated_together_share_their_windows(self):
+        def activation_queries(goals):
+            self.env.flush_all()
+            self.env.invalidate_all()
+            before = self.cr.sql_log_count
+            goals.action_activate()
+            self.env.flush_all()
+            return self.cr.sql_log_count - before
+
+        activation_queries(self._goal(name="Warm-up"))
+        one = activation_queries(self._goal(name="Alone"))
+        many = self.env["relationship.goal"].union(*(self._goal(name=f"Team {i}") for i in range(5)))
+        self.assertEqual(activation_queries(many), one)
+        self.assertEqual(set(many.mapped("baseline_value")), {2.0})
+        self.assertEqual(set(many.mapped("best_value")), {2.0})
+
     def test_target_within_best_needs_no_note(self):
         # for 2026-01-01 .. 2026-03-31: baseline (2025-10-03 .. 12-31) = 0, best of two years = 2
         goal = self._goal(date_start="2026-01-01", date_deadline="2026-03-31", target_value=2.0,
