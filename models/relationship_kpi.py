@@ -1,3 +1,4 @@
+from collections import Counter
 from datetime import datetime
 from datetime import time
 from datetime import timedelta
@@ -131,9 +132,10 @@ class RelationshipKpi(models.Model):
     @api.constrains("code", "company_id")
     def _check_code_unique(self):
         # the SQL constraint lets two shared KPIs (company_id NULL) have the same code
+        same_codes = self.search([("code", "in", self.mapped("code")), ("active", "in", (True, False))])
+        uses = Counter((other.code, other.company_id.id) for other in same_codes)  # each KPI counts itself once
         for kpi in self:
-            if self.search_count([("code", "=", kpi.code), ("company_id", "=", kpi.company_id.id),
-                                  ("id", "!=", kpi.id), ("active", "in", (True, False))]):
+            if uses[(kpi.code, kpi.company_id.id)] > 1:
                 raise ValidationError(_("Another KPI already uses the code “%(code)s”: choose a unique code.",
                                         code=kpi.code))
 

@@ -26,11 +26,11 @@ class RelationshipPipeline(models.Model):
     @api.constrains("is_default", "company_id", "active")
     def _check_single_default(self):
         # A shared pipeline (no company) is the default of every company.
-        for pipeline in self.filtered("is_default"):
-            domain = [("is_default", "=", True), ("id", "!=", pipeline.id)]
-            if pipeline.company_id:
-                domain.append(("company_id", "in", [pipeline.company_id.id, False]))
-            if self.search_count(domain, limit=1):
+        checked = self.filtered("is_default")
+        defaults = self.search([("is_default", "=", True)]) if checked else self.browse()
+        for pipeline in checked:
+            company = pipeline.company_id
+            if any(not company or other.company_id in (company, company.browse()) for other in defaults - pipeline):
                 raise ValidationError(_(
                     "Only one pipeline can be the default for %(company)s: "
                     "untick “Default Pipeline” on the other one first.",

@@ -98,3 +98,14 @@ class TestKpiCustom(RelationshipCase):
         self._kpi(aggregate="count")
         with raises(self, ValidationError, "already uses the code “PHONE-count”"):
             self._kpi(aggregate="count")
+
+    def test_code_unique_within_one_batch(self):
+        Kpi = self.env["relationship.kpi"]
+        vals = {"name": "Calls", "kind": "custom", "model_id": self.model.id, "date_field_id": self.fields["date"].id,
+                "partner_field_id": self.fields["partner_id"].id, "unit": "amount", "aggregate": "count"}
+        other_company = self.env["res.company"].create({"name": "Batı AŞ"})
+        per_company = Kpi.create([{**vals, "code": "CALLS", "company_id": c.id}
+                                  for c in (self.env.company, other_company)])
+        self.assertEqual(len(per_company), 2, "the same code in two companies is fine")
+        with raises(self, ValidationError, "already uses the code “SHARED”"), self.env.cr.savepoint():
+            Kpi.create([{**vals, "code": "SHARED", "company_id": False}] * 2)

@@ -117,6 +117,20 @@ class TestStageHistory(PipelineCase):
         self.pipeline.is_default = True
         self.assertEqual(self.env["relationship.pipeline"]._get_default(), self.pipeline)
 
+    def test_company_defaults_checked_in_batch(self):
+        self.env.ref("customer_relationship.pipeline_customer_lifecycle").is_default = False
+        Pipeline = self.env["relationship.pipeline"]
+        other_company = self.env["res.company"].create({"name": "Güney Ltd"})
+        pipelines = Pipeline.create([{"name": f"Default {c.name}", "company_id": c.id, "is_default": True}
+                                     for c in (self.env.company, other_company)])
+        self.assertEqual(pipelines.mapped("is_default"), [True, True], "one default per company is fine")
+        with self.assertRaisesRegex(ValidationError, "Only one pipeline can be the default"), \
+                self.env.cr.savepoint():
+            Pipeline.create([{"name": "Second", "company_id": other_company.id, "is_default": True}])
+        with self.assertRaisesRegex(ValidationError, "Only one pipeline can be the default"), \
+                self.env.cr.savepoint():
+            Pipeline.create([{"name": "Shared", "is_default": True}])
+
     def test_new_company_goes_to_default_pipeline_contact_does_not(self):
         default = self.env.ref("customer_relationship.pipeline_customer_lifecycle")
         company = self.env["res.partner"].create({"name": "Acme", "is_company": True})
