@@ -22,9 +22,14 @@ targets=()
 for t in "${@:-tests}"; do
     case "$t" in -*) targets+=("$t") ;; *) targets+=("$ADDON/$t") ;; esac
 done
+# Tours serve HTTP: a free port of its own, so that `make run` or another `make test` may run beside it.
+TEST_CONF="$RUN/odoo-test-$$.conf"
+PORT=$("$VENV/bin/python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+{ cat "$CONF"; echo "http_port = $PORT"; echo "http_interface = 127.0.0.1"; } > "$TEST_CONF"
+trap 'rm -f "$TEST_CONF"; psql_q "DROP DATABASE IF EXISTS \"$DB\" WITH (FORCE)" >/dev/null 2>&1 || true; rm -rf "$DATA/filestore/$DB"' EXIT
 cd "$ADDON"
 set +e
-"$VENV/bin/python" -m pytest -p no:cacheprovider --rootdir="$ADDON" --odoo-config="$CONF" --odoo-database="$DB" \
+"$VENV/bin/python" -m pytest -p no:cacheprovider --rootdir="$ADDON" --odoo-config="$TEST_CONF" --odoo-database="$DB" \
     --odoo-http "${targets[@]}"
 rc=$?
 set -e
