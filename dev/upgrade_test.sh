@@ -49,7 +49,6 @@ cleanup() {
     psql_q "DROP DATABASE IF EXISTS \"$DB\" WITH (FORCE)" >/dev/null 2>&1 || true
     rm -rf "$DATA/filestore/$DB"
     git -C "$ROOT" worktree remove --force "$OLD" >/dev/null 2>&1 || true
-    git -C "$ROOT" worktree prune
     rm -rf "$WORK"
 }
 trap cleanup EXIT
