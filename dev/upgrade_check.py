@@ -234,6 +234,8 @@ def main(env):
         before = json.load(f)
     expect = load_expectations(os.environ["CR_UPGRADE_ROOT"], before["version"], snap["version"])
     problems = []
+    if snap["version"] != os.environ["CR_UPGRADE_VERSION"]:
+        problems.append(f"installed version {snap['version']}, the manifest says {os.environ['CR_UPGRADE_VERSION']}")
     print("upgrade {} -> {}".format(before["version"], snap["version"]))
     print("records:")
     _check_records(before, snap, expect, problems)

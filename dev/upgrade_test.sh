@@ -57,7 +57,8 @@ git worktree add -q --detach "$OLD" "$BASE" || die "git worktree add failed."
 
 OLD_CONF="$WORK/odoo-old.conf"
 sed "s|^addons_path = .*|addons_path = $WORK/src,$ODOO/addons,$ODOO/odoo/addons|" "$CONF" > "$OLD_CONF"
-export CR_UPGRADE_DIR="$WORK" CR_UPGRADE_ROOT="$ROOT" CR_UPGRADE_DAY
+export CR_UPGRADE_DIR="$WORK" CR_UPGRADE_ROOT="$ROOT" CR_UPGRADE_DAY CR_UPGRADE_VERSION
+CR_UPGRADE_VERSION=$("$VENV/bin/python" -c 'import ast, sys; print(ast.literal_eval(open(sys.argv[1]).read())["version"])' "$ROOT/__manifest__.py")
 CR_UPGRADE_DAY=$(date -u +%F)   # one day for both snapshots' KPI period
 
 say "Building $DB with demo data from the old code."
