@@ -40,12 +40,9 @@ def _source_files(root):
     except (OSError, subprocess.CalledProcessError):
         files = []
     if not files:
-        files = [
-            os.path.relpath(os.path.join(d, f), root)
-            for d, dirs, names in os.walk(root)
-            for f in names
-            if not (dirs.__setitem__(slice(None), [x for x in dirs if x not in (".git", "__pycache__")]))
-        ]
+        for folder, dirs, names in os.walk(root):
+            dirs[:] = [d for d in dirs if d not in (".git", "__pycache__")]
+            files += [os.path.relpath(os.path.join(folder, name), root) for name in names]
     # A file git tracks but the work tree lacks (deleted, not yet committed) is not packed.
     return sorted(f for f in files if (root / f).is_file())
 
