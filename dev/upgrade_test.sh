@@ -38,6 +38,9 @@ else
     if [ -z "$BASE" ]; then
         BASE=$(git rev-parse HEAD)
         why="no version bump in the history yet: the current commit, upgraded to the work tree"
+        if [ "$(git rev-parse --is-shallow-repository)" = true ]; then
+            why="$why; this clone is shallow, a bump before its first commit cannot be seen"
+        fi
     fi
 fi
 say "Upgrading from $(git log -1 --format='%h %s' "$BASE") ($why)."
