@@ -5,6 +5,7 @@ from odoo import _
 from odoo import api
 from odoo import fields
 from odoo import models
+from odoo.exceptions import AccessError
 from odoo.exceptions import UserError
 from odoo.exceptions import ValidationError
 from odoo.osv.expression import AND
@@ -13,12 +14,42 @@ from odoo.tools import SQL
 
 NEVER_CONTACTED_DAYS = 99999
 INTERACTION_STATS = ("interaction_count", "last_interaction_date")
+# Kept up to date by the addon only (interaction statistics, stage moves): users never write them.
+COMPUTED_BY_ADDON = (*INTERACTION_STATS, "date_stage_entered")
 
 # Cleared when a person's data is erased (bank accounts are unlinked).
 PARTNER_ERASED_FIELDS = [
     "email", "phone", "mobile", "street", "street2", "zip", "city", "state_id", "country_id", "vat", "website",
     "comment", "image_1920", "function", "title",
 ]
+
+
+class ResPartnerComputedGuard(models.Model):
+    """Refuses the addon's counters and stage dates in users' create and write (first in file, last in MRO).
+
+    Readonly in the views is no protection: an RPC call could set them. The addon writes them as superuser.
+    """
+
+    _inherit = "res.partner"
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._check_not_forged(vals)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._check_not_forged(vals)
+        return super().write(vals)
+
+    @api.model
+    def _check_not_forged(self, vals):
+        forged = [name for name in COMPUTED_BY_ADDON if name in vals]
+        if forged and not self.env.su:
+            raise AccessError(_(
+                "%(fields)s of a contact are kept up to date by the application from its interactions and "
+                "stage moves: they cannot be set by hand.",
+                fields=", ".join(self._fields[name]._description_string(self.env) for name in forged)))
 
 
 class ResPartner(models.Model):
@@ -355,7 +386,8 @@ class ResPartner(models.Model):
             "date_enter": now,
             "user_id": self.env.uid,
         } for partner in entering])
-        return super(ResPartner, entering).write({"date_stage_entered": now})
+        # sudo: users cannot write the stage date (ResPartnerComputedGuard); moving the partner sets it
+        return super(ResPartner, entering.sudo()).write({"date_stage_entered": now})
 
     # ------------------------------------------------------------------
     # GDPR
