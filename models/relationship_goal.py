@@ -104,6 +104,7 @@ class RelationshipGoal(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         to_activate = []
+        vals_list = [dict(vals) for vals in vals_list]  # the caller's dictionaries stay as they were
         for index, vals in enumerate(vals_list):
             if vals.get("state") == "active" and not self.env.su:
                 # an active goal passed the SMART check: created as draft, then activated like by the button

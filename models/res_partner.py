@@ -5,7 +5,6 @@ from odoo import _
 from odoo import api
 from odoo import fields
 from odoo import models
-from odoo.exceptions import AccessError
 from odoo.exceptions import UserError
 from odoo.exceptions import ValidationError
 from odoo.osv.expression import AND
@@ -25,31 +24,27 @@ PARTNER_ERASED_FIELDS = [
 
 
 class ResPartnerComputedGuard(models.Model):
-    """Refuses the addon's counters and stage dates in users' create and write (first in file, last in MRO).
+    """Drops the addon's counters and stage date from users' create and write (first in file, last in MRO).
 
-    Readonly in the views is no protection: an RPC call could set them. The addon writes them as superuser.
+    Readonly in the views is no protection: an RPC call could set them. They are dropped rather than
+    refused because Odoo's contact merge writes every stored field of the merged contacts back, these
+    included. The addon itself writes them as superuser.
     """
 
     _inherit = "res.partner"
 
     @api.model_create_multi
     def create(self, vals_list):
-        for vals in vals_list:
-            self._check_not_forged(vals)
-        return super().create(vals_list)
+        return super().create([self._without_computed(vals) for vals in vals_list])
 
     def write(self, vals):
-        self._check_not_forged(vals)
-        return super().write(vals)
+        return super().write(self._without_computed(vals))
 
     @api.model
-    def _check_not_forged(self, vals):
-        forged = [name for name in COMPUTED_BY_ADDON if name in vals]
-        if forged and not self.env.su:
-            raise AccessError(_(
-                "%(fields)s of a contact are kept up to date by the application from its interactions and "
-                "stage moves: they cannot be set by hand.",
-                fields=", ".join(self._fields[name]._description_string(self.env) for name in forged)))
+    def _without_computed(self, vals):
+        if self.env.su:
+            return vals
+        return {name: value for name, value in vals.items() if name not in COMPUTED_BY_ADDON}
 
 
 class ResPartner(models.Model):
@@ -386,7 +381,7 @@ class ResPartner(models.Model):
             "date_enter": now,
             "user_id": self.env.uid,
         } for partner in entering])
-        # sudo: users cannot write the stage date (ResPartnerComputedGuard); moving the partner sets it
+        # sudo: the stage date is dropped from users' writes (ResPartnerComputedGuard); moving the partner sets it
         return super(ResPartner, entering.sudo()).write({"date_stage_entered": now})
 
     # ------------------------------------------------------------------
