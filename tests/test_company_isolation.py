@@ -159,3 +159,30 @@ class TestCompanyAttacks(RelationshipCase):
         self.stage.with_user(self.manager_all).write({"stage_type": "customer"})
         self.stage.with_user(self.user_admin).write({"sla_days": 5})
         self.assertEqual((self.stage.stage_type, self.stage.sla_days), ("customer", 5))
+
+    def test_migration_gives_captured_emails_a_company(self):
+        """migrations/18.0.2.0.0/post-access.py: old captured e-mails take the partner's, else the record's company."""
+        import importlib.util
+        from pathlib import Path
+
+        path = Path(__file__).parent.parent / "migrations" / "18.0.2.0.0" / "post-access.py"
+        spec = importlib.util.spec_from_file_location("post_access", path)
+        migration = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(migration)
+        goal = self.env["relationship.goal"].create(
+            {"name": "Goal of A", "company_id": self.company_a.id, "date_start": "2026-01-01",
+             "date_deadline": "2026-12-31"})
+        on_partner = self.partner_a.message_post(body="<p>Hi</p>", message_type="email", author_id=self.partner_a.id)
+        on_goal = goal.with_context(mail_notify_force_send=False).message_post(
+            body="<p>Review</p>", message_type="comment", subtype_xmlid="mail.mt_comment",
+            partner_ids=self.shared_partner.ids)
+        captured = self._captured(on_partner) | self._captured(on_goal)
+        self.assertEqual(len(captured), 2)
+        captured.company_id = False  # as before the fix
+        self.env.cr.execute("UPDATE relationship_goal SET scope_user_id = NULL WHERE id = %s", [goal.id])
+        self.env.flush_all()
+        migration.migrate(self.env.cr, "18.0.1.0.0")
+        self.env.invalidate_all()
+        self.assertEqual(self._captured(on_partner).company_id, self.company_a)
+        self.assertEqual(self._captured(on_goal).company_id, self.company_a)
+        self.assertEqual(goal.scope_user_id, goal.write_uid)
