@@ -202,6 +202,13 @@ class RelationshipGoal(models.Model):
                     "The partner filter of the goal “%(goal)s” is not valid: %(error)s. Fix it with the domain "
                     "editor.", goal=goal.name, error=error)) from error
 
+    @api.constrains("pipeline_id", "kpi_id")
+    def _check_readable_scope(self):
+        # a many2one takes any id: a pipeline or KPI of another company must not be measured for this user
+        if not self.env.su:
+            self.pipeline_id.check_access("read")
+            self.kpi_id.check_access("read")
+
     @api.constrains("parent_id")
     def _check_parent(self):
         if self._has_cycle():

@@ -126,6 +126,16 @@ class TestAccessAttacks(RelationshipCase):
         goal._measure()
         self.assertEqual(goal.current_value, 0.0)
 
+    def test_goal_cannot_measure_a_pipeline_of_another_company(self):
+        pipeline_b = self.env["relationship.pipeline"].create({"name": "Pipeline of B", "company_id": self.company_b.id})
+        Goal = self.env["relationship.goal"].with_user(self.user_manager)
+        with self.assertRaises(AccessError):
+            Goal.create(self._goal_vals(name="Spy", pipeline_id=pipeline_b.id))
+        goal = Goal.create(self._goal_vals(name="Spy"))
+        with self.assertRaises(AccessError):
+            goal.write({"pipeline_id": pipeline_b.id})
+        self.assertFalse(goal.pipeline_id)
+
     def test_relationship_user_cannot_activate_or_measure(self):
         goal = self.env["relationship.goal"].with_user(self.user_manager).create(
             self._goal_vals(partner_domain="[]", target_value=9.0, achievability_note="x"))
