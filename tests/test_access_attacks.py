@@ -127,7 +127,7 @@ class TestAccessAttacks(RelationshipCase):
         self.assertEqual(goal.current_value, 0.0)
 
     def test_goal_cannot_measure_a_pipeline_of_another_company(self):
-        pipeline_b = self.env["relationship.pipeline"].create({"name": "Pipeline of B", "company_id": self.company_b.id})
+        pipeline_b = self.env["relationship.pipeline"].create({"name": "Of B", "company_id": self.company_b.id})
         Goal = self.env["relationship.goal"].with_user(self.user_manager)
         with self.assertRaises(AccessError):
             Goal.create(self._goal_vals(name="Spy", pipeline_id=pipeline_b.id))
