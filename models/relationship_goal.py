@@ -340,7 +340,8 @@ class RelationshipGoal(models.Model):
         self.filtered(lambda g: g.state == "cancelled")._write_computed({"state": "draft"})
 
     def action_view_measurements(self):
-        self.ensure_one()
+        if len(self) != 1:
+            raise UserError(_("Open the measurements of one goal at a time."))
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "customer_relationship.action_relationship_goal_measurement")
         action["domain"] = [("goal_id", "=", self.id)]

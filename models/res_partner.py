@@ -134,7 +134,7 @@ class ResPartner(models.Model):
 
     def action_log_interaction(self):
         """Quick form to log an interaction with this partner."""
-        self.ensure_one()
+        self._check_one_contact()
         return {
             "type": "ir.actions.act_window",
             "name": _("Log Interaction"),
@@ -146,13 +146,18 @@ class ResPartner(models.Model):
         }
 
     def action_view_interactions(self):
-        self.ensure_one()
+        self._check_one_contact()
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "customer_relationship.action_relationship_interaction")
         field = "commercial_partner_id" if self.commercial_partner_id == self else "partner_id"
         action["domain"] = [(field, "=", self.id)]
         action["context"] = {"default_partner_id": self.id}
         return action
+
+    def _check_one_contact(self):
+        # public buttons: an RPC call on several contacts gets a sentence, not "Expected singleton"
+        if len(self) != 1:
+            raise UserError(_("Open the interactions of one contact at a time."))
 
     @api.model
     def _cron_contact_cadence(self):

@@ -229,3 +229,13 @@ class TestAccessAttacks(RelationshipCase):
         wizard.action_merge()
         self.assertFalse(merged.exists())
         self.assertEqual((kept.relationship_stage_id, kept.date_stage_entered), (stage, entered))
+
+    def test_buttons_on_several_records_get_a_sentence(self):
+        partners = self.env["res.partner"].create([{"name": "One"}, {"name": "Two"}])
+        for button in (partners.action_log_interaction, partners.action_view_interactions):
+            with self.subTest(button=button.__name__), raises(self, UserError, "one contact at a time"):
+                button()
+        goals = self.env["relationship.goal"].create([self._goal_vals(name=n) for n in ("One", "Two")])
+        with raises(self, UserError, "one goal at a time"):
+            goals.action_view_measurements()
+        self.assertEqual(goals[0].action_view_measurements()["domain"], [("goal_id", "=", goals[0].id)])
