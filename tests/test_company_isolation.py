@@ -179,6 +179,11 @@ class TestCompanyAttacks(RelationshipCase):
         captured = self._captured(on_partner) | self._captured(on_goal)
         self.assertEqual(len(captured), 2)
         captured.company_id = False  # as before the fix
+        forged = self.env["relationship.kpi"].create({"name": "Forged", "code": "FORGED", "kind": "custom",
+                                                      "model_id": self.env["ir.model"]._get_id("res.partner"),
+                                                      "date_field_id": self.env["ir.model.fields"]._get(
+                                                          "res.partner", "create_date").id})
+        self.env.cr.execute("UPDATE relationship_kpi SET kind = 'builtin' WHERE id = %s", [forged.id])
         self.env.cr.execute("UPDATE relationship_goal SET scope_user_id = NULL WHERE id = %s", [goal.id])
         self.env.flush_all()
         migration.migrate(self.env.cr, "18.0.1.0.0")
@@ -186,3 +191,5 @@ class TestCompanyAttacks(RelationshipCase):
         self.assertEqual(self._captured(on_partner).company_id, self.company_a)
         self.assertEqual(self._captured(on_goal).company_id, self.company_a)
         self.assertEqual(goal.scope_user_id, goal.write_uid)
+        self.assertEqual(forged.kind, "custom")
+        forged.unlink()

@@ -11,6 +11,9 @@ def migrate(cr, version):
            SET scope_user_id = COALESCE(write_uid, create_uid)
          WHERE scope_user_id IS NULL
     """)
+    # A "built-in" KPI without a formula (forged before the fix) could never be deleted: it becomes a
+    # custom KPI, which an administrator completes or deletes.
+    cr.execute("UPDATE relationship_kpi SET kind = 'custom' WHERE kind = 'builtin' AND builtin_key IS NULL")
     # Captured e-mails had no company, so every company saw them: they take the partner's company,
     # else the company of the record the message is on (when that model has one, read per model below).
     cr.execute("""
