@@ -16,9 +16,10 @@ class RelationshipDashboardCardRfm(models.Model):
     def _figure_rfm_segments(self):
         Partner = self.env["res.partner"]
         labels = dict(Partner._fields["rfm_segment"]._description_selection(self.env))
-        sizes = Partner._read_group([("rfm_segment", "!=", False)], ["rfm_segment"], ["__count"])
-        detail = " · ".join(f"{labels[segment]} {count}" for segment, count in sizes)
-        return str(sum(count for _segment, count in sizes)), detail or _("not computed yet"), False
+        sizes = dict(Partner._read_group([("rfm_segment", "!=", False)], ["rfm_segment"], ["__count"]))
+        # best segments first, as in the selection
+        detail = " · ".join(f"{label} {sizes[key]}" for key, label in labels.items() if key in sizes)
+        return str(sum(sizes.values())), detail or _("not computed yet"), False
 
     def _figure_rfm_movements(self):
         """Downgrades since the quarter began; the detail names the falls with the largest drop first."""
@@ -27,9 +28,9 @@ class RelationshipDashboardCardRfm(models.Model):
         falls = self.env["relationship.segment.transition"]._read_group(
             self._rfm_movements_domain(), ["segment_from", "segment_to", "movement"], ["__count"])
         falls.sort(key=lambda row: (row[2], -row[3]))
-        detail = " · ".join(_("%(source)s → %(target)s: %(count)s", source=labels.get(source, none),
-                                target=labels.get(target, none), count=count)
-                            for source, target, _movement, count in falls[:3])
+        detail = " · ".join(_("%(before)s → %(after)s: %(count)s", before=labels.get(before, none),
+                                after=labels.get(after, none), count=count)
+                            for before, after, _movement, count in falls[:3])
         total = sum(row[3] for row in falls)
         return str(total), detail or _("no customer fell to a worse segment"), bool(total)
 

@@ -42,7 +42,7 @@ class RelationshipRfmSource(models.Model):
         domain="[('model_id', '=', model_id), ('ttype', 'in', ('date', 'datetime')), ('store', '=', True)]",
         help="When the event happened.")
     amount_field_id = fields.Many2one(
-        "ir.model.fields", string="Amount Field", ondelete="cascade",
+        "ir.model.fields", ondelete="cascade",
         domain="[('model_id', '=', model_id), ('ttype', 'in', ('integer', 'float', 'monetary')),"
                " ('store', '=', True)]",
         help="Summed into the Monetary value. Empty: this source adds to Recency and Frequency only.")
@@ -61,10 +61,14 @@ class RelationshipRfmSource(models.Model):
     @api.constrains("model_id", "domain", "partner_field_id", "date_field_id", "amount_field_id")
     def _check_definition(self):
         for source in self:
+            if not (source.model_id.model in self.env and source.partner_field_id and source.date_field_id):
+                raise ValidationError(_(
+                    "The RFM source “%(rfm_source)s” needs a model, a partner field and a date field.",
+                    rfm_source=source.name))
             source._check_field(source.partner_field_id, ("many2one",), _("Partner Field"))
             if source.partner_field_id.relation != "res.partner":
-                raise ValidationError(_("The Partner Field of the RFM source “%(source)s” must link to a contact.",
-                                        source=source.name))
+                raise ValidationError(_("The Partner Field of the RFM source “%(rfm_source)s” must link to a contact.",
+                                        rfm_source=source.name))
             source._check_field(source.date_field_id, DATE_TYPES, _("Date Field"))
             if source.amount_field_id:
                 source._check_field(source.amount_field_id, NUMERIC_TYPES, _("Amount Field"))
@@ -72,26 +76,26 @@ class RelationshipRfmSource(models.Model):
                 self.env[source.model_id.model]._search(source._event_domain())
             except Exception as error:  # noqa: BLE001 - any parse or field error means the filter is unusable
                 raise ValidationError(_(
-                    "The filter of the RFM source “%(source)s” is not valid for %(model)s: %(error)s.",
-                    source=source.name, model=source.model_id.name, error=error)) from error
+                    "The filter of the RFM source “%(rfm_source)s” is not valid for %(model)s: %(error)s.",
+                    rfm_source=source.name, model=source.model_id.name, error=error)) from error
 
     def _check_field(self, field, types, label):
         model_field = self.env[self.model_id.model]._fields.get(field.name)
         if field.model_id != self.model_id or field.ttype not in types or not (model_field and model_field.store):
             raise ValidationError(_(
-                "The %(label)s “%(field)s” of the RFM source “%(source)s” is not a stored field of the "
+                "The %(label)s “%(field)s” of the RFM source “%(rfm_source)s” is not a stored field of the "
                 "right type on %(model)s.",
-                label=label, field=field.field_description, source=self.name, model=self.model_id.name))
+                label=label, field=field.field_description, rfm_source=self.name, model=self.model_id.name))
 
     def _event_domain(self):
         try:
             domain = safe_eval(self.domain or "[]")
         except Exception as error:  # noqa: BLE001
-            raise ValidationError(_("The filter of the RFM source “%(source)s” cannot be read: %(error)s.",
-                                    source=self.name, error=error)) from error
+            raise ValidationError(_("The filter of the RFM source “%(rfm_source)s” cannot be read: %(error)s.",
+                                    rfm_source=self.name, error=error)) from error
         if not isinstance(domain, list | tuple):
-            raise ValidationError(_("The filter of the RFM source “%(source)s” must be a list of conditions.",
-                                    source=self.name))
+            raise ValidationError(_("The filter of the RFM source “%(rfm_source)s” must be a list of conditions.",
+                                    rfm_source=self.name))
         return list(domain)
 
     # ------------------------------------------------------------------
