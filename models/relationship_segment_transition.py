@@ -18,25 +18,15 @@ class RelationshipSegmentTransition(models.Model):
     partner_id = fields.Many2one("res.partner", required=True, index=True, ondelete="cascade", readonly=True)
     company_id = fields.Many2one("res.company", index=True, readonly=True,
                                  help="The partner's company; empty for partners shared by every company.")
-    segment_from = fields.Selection(SEGMENTS, string="From Segment", index=True, readonly=True,
+    # no index on the segments: ten values, the matrix reads every row of its period anyway
+    segment_from = fields.Selection(SEGMENTS, string="From Segment", readonly=True,
                                     help="Empty: the partner had no segment (no events in the window).")
-    segment_to = fields.Selection(SEGMENTS, string="To Segment", index=True, readonly=True,
+    segment_to = fields.Selection(SEGMENTS, string="To Segment", readonly=True,
                                   help="Empty: the partner has no events in the window any more.")
     date = fields.Date(required=True, index=True, readonly=True)
     movement = fields.Integer(
         readonly=True, aggregator="sum",
         help="Change of the segment's worth (Champions 10 ... Hibernating 1, none 0): negative is a fall.")
-    is_downgrade = fields.Boolean(compute="_compute_is_downgrade", search="_search_is_downgrade",
-                                  string="Downgrade")
-
-    @api.depends("movement")
-    def _compute_is_downgrade(self):
-        for transition in self:
-            transition.is_downgrade = transition.movement < 0
-
-    def _search_is_downgrade(self, operator, value):
-        down = (operator == "=") == bool(value)
-        return [("movement", "<" if down else ">=", 0)]
 
     @api.model
     def _recompute_now(self):
