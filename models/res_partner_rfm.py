@@ -41,11 +41,6 @@ RFM_STORED = ("rfm_last_date", "rfm_frequency", "rfm_monetary", "rfm_r_score", "
               "rfm_segment")
 
 
-def segment_of(r_score, f_score):
-    """The segment of an (R, F) pair, from SEGMENT_MAP (used by views and tests; SQL uses the same map)."""
-    return next(segment for rs, fs, segment in SEGMENT_MAP if r_score in rs and f_score in fs)
-
-
 class ResPartnerRfm(models.Model):
     """RFM scores and segment of commercial partners, recomputed in bulk SQL (never per partner)."""
 

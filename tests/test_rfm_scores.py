@@ -23,6 +23,7 @@ from odoo.exceptions import UserError
 from odoo.tests import freeze_time
 from odoo.tests import tagged
 
+from ..models.res_partner_rfm import SEGMENT_MAP
 from .common import RelationshipCase
 
 REFERENCE = date(2026, 6, 30)
@@ -87,6 +88,20 @@ class TestRfmScores(RelationshipCase):
         cls.archived.action_archive()
         cls.source = cls.env.ref("customer_relationship.rfm_source_interactions")
         cls.source.amount_field_id = cls.env["ir.model.fields"]._get("relationship.interaction", "duration")
+
+    def test_segment_map_is_the_issue_table(self):
+        """Every (R, F) pair has exactly one segment; rows R = 5 .. 1, columns F = 1 .. 5, copied from the issue."""
+        grid = [
+            ["new_customers", "potential_loyalists", "potential_loyalists", "champions", "champions"],
+            ["promising", "potential_loyalists", "potential_loyalists", "loyal", "loyal"],
+            ["about_to_sleep", "about_to_sleep", "need_attention", "loyal", "loyal"],
+            ["hibernating", "hibernating", "at_risk", "at_risk", "cant_lose"],
+            ["hibernating", "hibernating", "at_risk", "at_risk", "cant_lose"],
+        ]
+        for r_score in range(1, 6):
+            for f_score in range(1, 6):
+                found = [name for rs, fs, name in SEGMENT_MAP if r_score in rs and f_score in fs]
+                self.assertEqual(found, [grid[5 - r_score][f_score - 1]], f"R={r_score} F={f_score}")
 
     def test_history_fixture(self):
         self.assertEqual(len(HISTORY), 27)
