@@ -90,8 +90,14 @@ class RelationshipStage(models.Model):
 
         The one place that knows where a stage's partners are: every deletion path ends here.
         """
-        partners = self.env["res.partner"].with_context(active_test=False).search(
-            [("relationship_stage_id", "in", self.ids)])
+        domain = [("relationship_stage_id", "in", self.ids)]
+        partners = self.env["res.partner"].with_context(active_test=False).search(domain)
+        # sudo: count also the partners this user may not read (another company's): they cannot be moved
+        # here, and would block the deletion with a database error.
+        if self.env["res.partner"].sudo().with_context(active_test=False).search_count(domain) > len(partners):
+            raise UserError(_("Partners of companies you do not work for are in the stage(s) %(stages)s: someone "
+                              "who works for their companies must delete it.",
+                              stages=", ".join(self.mapped("name"))))
         if partners:
             self._check_move_target(target_stage, len(partners))
             partners.write({"relationship_stage_id": target_stage.id})

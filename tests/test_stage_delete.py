@@ -52,6 +52,7 @@ class TestStageDelete(RelationshipCase):
         self.assertEqual(len(open_rows), 3)
 
     def _assert_untouched(self):
+        self.env.invalidate_all()  # read what the database holds after the refusal's rollback
         self.assertTrue(self.doomed.exists())
         self.assertEqual(self.movers.relationship_stage_id, self.doomed)
         self.assertEqual(self.env["relationship.stage.history"].search_count(
@@ -121,6 +122,22 @@ class TestStageDelete(RelationshipCase):
             both.action_confirm()
         self._assert_untouched()
         self.assertTrue(self.far.exists())
+
+    def test_partners_of_another_company_are_not_left_behind(self):
+        """A stage holds a partner of a company the manager does not work for (put there by someone who does)."""
+        other_company = self.env["res.company"].create({"name": "Other Co"})
+        outsider = self.env["res.partner"].create({
+            "name": "Outsider", "company_id": other_company.id, "relationship_stage_id": self.doomed.id})
+        self.user_manager.groups_id |= self.env.ref("base.group_partner_manager")
+        wizard = self.env[WIZARD].with_user(self.user_manager).create(
+            {"stage_ids": [(6, 0, self.doomed.ids)], "target_stage_id": self.kept.id})
+        self.assertEqual(wizard.partner_count, 2)  # the two it can see
+        with self.assertRaisesRegex(UserError, "^Partners of companies you do not work for are in the stage"
+                                               r"\(s\) Doomed: someone who works for their companies must "
+                                               "delete it.$"):
+            wizard.action_confirm()
+        self._assert_untouched()
+        self.assertEqual(outsider.relationship_stage_id, self.doomed)
 
     def test_empty_stages_delete_without_asking_for_a_target(self):
         empty_far = self.env["relationship.stage"].create({"name": "Empty Far", "pipeline_id": self.elsewhere.id})
