@@ -1,7 +1,7 @@
 {
     "name": "Customer Relationship Toolkit",
     "summary": "Interaction log, partner pipelines, SMART goals from KPIs and GDPR requests",
-    "version": "18.0.1.0.0",
+    "version": "18.0.2.0.0",
     "category": "Sales/CRM",
     "license": "LGPL-3",
     "author": "customer_relationship",
@@ -42,6 +42,11 @@
         "views/relationship_dashboard_card_views.xml",
         "views/res_config_settings_views.xml",
         "views/menus.xml",
+        # Customer segments (RFM)
+        "data/relationship_rfm_data.xml",
+        "views/relationship_rfm_source_views.xml",
+        "views/relationship_segment_transition_views.xml",
+        "views/res_partner_rfm_views.xml",
     ],
     "demo": [
         "demo/relationship_pipeline_demo.xml",
