@@ -1,7 +1,7 @@
 {
     "name": "Customer Relationship Toolkit",
     "summary": "Interaction log, partner pipelines, SMART goals from KPIs and GDPR requests",
-    "version": "18.0.1.0.0",
+    "version": "18.0.2.0.0",
     "category": "Sales/CRM",
     "license": "LGPL-3",
     "author": "customer_relationship",
@@ -19,6 +19,7 @@
         # Pipelines and stages
         "data/relationship_pipeline_data.xml",
         "views/relationship_pipeline_views.xml",
+        "views/relationship_pipeline_membership_views.xml",
         "views/relationship_stage_views.xml",
         "views/relationship_stage_history_views.xml",
         "report/relationship_funnel_report_views.xml",
@@ -52,6 +53,9 @@
         "demo/gdpr_demo.xml",
     ],
     "assets": {
+        "web.assets_backend": [
+            "customer_relationship/static/src/views/*",
+        ],
         "web.assets_tests": [
             "customer_relationship/static/tests/tours/*.js",
         ],

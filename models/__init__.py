@@ -9,6 +9,7 @@ from . import relationship_goal_measurement
 from . import relationship_interaction
 from . import relationship_kpi
 from . import relationship_pipeline
+from . import relationship_pipeline_membership
 from . import relationship_stage
 from . import relationship_stage_history
 from . import res_config_settings

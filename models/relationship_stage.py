@@ -16,14 +16,14 @@ class RelationshipStage(models.Model):
     company_id = fields.Many2one(related="pipeline_id.company_id", store=True, index=True)
     sequence = fields.Integer(default=10)
     fold = fields.Boolean(string="Folded in Kanban")
-    color = fields.Integer()
+    color = fields.Integer(aggregator=None)
     stage_type = fields.Selection(
         [("open", "Open"), ("customer", "Customer"), ("lost", "Lost")],
         required=True, default="open", index=True,
         help="Customer stages define who counts as a customer in the KPIs; lost means churned.",
     )
     sla_days = fields.Integer(
-        string="Days Allowed",
+        string="Days Allowed", aggregator=None,
         help="Days a partner may stay in this stage before it is stale; 0 means no limit.",
     )
     requirements = fields.Text(translate=True, help="Shown as a tooltip on the kanban column.")
@@ -35,8 +35,8 @@ class RelationshipStage(models.Model):
     ]
 
     def _compute_partner_count(self):
-        counts = dict(self.env["res.partner"].with_context(active_test=False)._read_group(
-            [("relationship_stage_id", "in", self.ids)], ["relationship_stage_id"], ["__count"]))
+        counts = dict(self.env["relationship.pipeline.membership"].with_context(active_test=False)._read_group(
+            [("stage_id", "in", self.ids)], ["stage_id"], ["__count"]))
         for stage in self:
             stage.partner_count = counts.get(stage, 0)
 

@@ -26,15 +26,15 @@ class RelationshipStageDeleteWizard(models.TransientModel):
     @api.depends("stage_ids")
     def _compute_partner_count(self):
         for wizard in self:
-            wizard.partner_count = self.env["res.partner"].with_context(active_test=False).search_count(
-                [("relationship_stage_id", "in", wizard.stage_ids.ids)])
+            wizard.partner_count = self.env["relationship.pipeline.membership"].with_context(
+                active_test=False).search_count([("stage_id", "in", wizard.stage_ids.ids)])
 
     def action_confirm(self):
         self.ensure_one()
         if len(self.stage_ids.pipeline_id) > 1:
             raise UserError(_("Delete the stages of one pipeline at a time."))
-        partners = self.env["res.partner"].with_context(active_test=False).search(
-            [("relationship_stage_id", "in", self.stage_ids.ids)])
+        partners = self.env["relationship.pipeline.membership"].with_context(active_test=False).search(
+            [("stage_id", "in", self.stage_ids.ids)])
         if partners:
             target = self.target_stage_id
             if not target:
@@ -43,6 +43,6 @@ class RelationshipStageDeleteWizard(models.TransientModel):
             if target in self.stage_ids or target.pipeline_id != self.pipeline_id:
                 raise UserError(_("The partners must go to another stage of the pipeline “%(pipeline)s”.",
                                   pipeline=self.pipeline_id.name))
-            partners.write({"relationship_stage_id": target.id})
+            partners._move_to_stage(target)
         self.stage_ids.with_context(relationship_stage_partners_moved=True).unlink()
         return {"type": "ir.actions.act_window_close"}
