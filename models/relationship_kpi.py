@@ -228,7 +228,7 @@ class RelationshipKpi(models.Model):
         ]
         if partner_domain:
             domain.append(("partner_id", "any", list(partner_domain)))
-        History.flush_model(["partner_id", "stage_type", "date_enter", "date_leave", "pipeline_id"])
+        History.flush_model(["partner_id", "stage_type", "date_enter", "date_leave", "pipeline_id", "company_id"])
         query = History._search(domain)  # record rules apply: a user only counts their companies' rows
         table = query.table
 

@@ -293,7 +293,8 @@ class ResPartner(models.Model):
         for partner in joining:
             company = partner.company_id
             if company not in pipelines:
-                pipelines[company] = self.env["relationship.pipeline"]._get_lifecycle(company or None)
+                # sudo: users creating contacts need not read pipelines; the company filter is explicit
+                pipelines[company] = self.env["relationship.pipeline"].sudo()._get_lifecycle(company or None)
             pipeline = pipelines[company]
             if pipeline and pipeline._first_stage():
                 vals_list.append({"partner_id": partner.id, "pipeline_id": pipeline.id})
