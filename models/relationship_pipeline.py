@@ -23,7 +23,7 @@ class RelationshipPipeline(models.Model):
     )
     description = fields.Text(translate=True)
     color = fields.Integer(aggregator=None)
-    membership_ids = fields.One2many("relationship.pipeline.membership", "pipeline_id", string="Partners")
+    membership_ids = fields.One2many("relationship.pipeline.membership", "pipeline_id", string="Members")
     partner_count = fields.Integer(compute="_compute_partner_count", string="Partners")
 
     @api.constrains("is_lifecycle", "company_id", "active")
@@ -62,7 +62,7 @@ class RelationshipPipeline(models.Model):
         """The board of this pipeline: its partners by stage, every stage a column, empty ones included."""
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id("customer_relationship.action_relationship_board")
-        action["name"] = self.name
+        action["name"] = action["display_name"] = self.name  # the board's title
         action["domain"] = [("pipeline_id", "=", self.id)]
         action["context"] = {"default_pipeline_id": self.id, "relationship_board_pipeline_name": self.name}
         return action

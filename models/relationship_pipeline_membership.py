@@ -24,10 +24,10 @@ class RelationshipPipelineMembership(models.Model):
     _order = "priority desc, date_stage_entered, id"
     _rec_name = "partner_id"
 
-    partner_id = fields.Many2one("res.partner", string="Partner", required=True, index=True, ondelete="cascade")
+    partner_id = fields.Many2one("res.partner", required=True, index=True, ondelete="cascade")
     pipeline_id = fields.Many2one("relationship.pipeline", required=True, index=True, ondelete="cascade")
     stage_id = fields.Many2one(
-        "relationship.stage", string="Stage", required=True, index=True, ondelete="restrict",
+        "relationship.stage", required=True, index=True, ondelete="restrict",
         group_expand="_read_group_stage_ids", domain="[('pipeline_id', '=', pipeline_id)]")
     stage_type = fields.Selection(related="stage_id.stage_type", store=True, string="Stage Type")
     is_lifecycle = fields.Boolean(related="pipeline_id.is_lifecycle", store=True, string="Lifecycle")

@@ -15,7 +15,7 @@ class RelationshipStageHistory(models.Model):
     _rec_name = "stage_id"
 
     membership_id = fields.Many2one(
-        "relationship.pipeline.membership", string="Membership", index=True, ondelete="cascade")
+        "relationship.pipeline.membership", index=True, ondelete="cascade")
     partner_id = fields.Many2one("res.partner", required=True, index=True, ondelete="cascade")
     pipeline_id = fields.Many2one("relationship.pipeline", required=True, index=True, ondelete="cascade")
     stage_id = fields.Many2one("relationship.stage", required=True, index=True, ondelete="cascade")

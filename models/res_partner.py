@@ -6,7 +6,6 @@ from odoo import api
 from odoo import fields
 from odoo import models
 from odoo.exceptions import UserError
-from odoo.exceptions import ValidationError
 from odoo.osv.expression import AND
 from odoo.osv.expression import OR
 from odoo.tools import SQL
@@ -260,8 +259,8 @@ class ResPartner(models.Model):
         for partner in self:
             lifecycle = partner.relationship_membership_ids.filtered(lambda m: m.active and m.is_lifecycle)
             # the partner's own company's lifecycle first, then the shared one
-            own = lifecycle.filtered(lambda m: m.pipeline_id.company_id == partner.company_id)
-            partner.relationship_stage_id = (own or lifecycle)[:1].stage_id
+            ranked = lifecycle.sorted(lambda m, company=partner.company_id: m.pipeline_id.company_id != company)
+            partner.relationship_stage_id = ranked[:1].stage_id
 
     @api.model_create_multi
     def create(self, vals_list):

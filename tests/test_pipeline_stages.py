@@ -1,5 +1,4 @@
 from datetime import datetime
-from datetime import timedelta
 
 from odoo.exceptions import AccessError
 from odoo.exceptions import RedirectWarning
@@ -246,7 +245,8 @@ class TestStaleAndBoard(PipelineCase):
         self._join(self.env["res.partner"].create({"name": "Elsewhere"}), self.other)
         groups = self.Membership.with_context(default_pipeline_id=self.pipeline.id).web_read_group(
             [("pipeline_id", "=", self.pipeline.id)], ["stage_id"], ["stage_id"])
-        self.assertEqual([g["stage_id"][0] for g in groups["groups"]], (self.new | self.talk | self.won | self.gone).ids)
+        self.assertEqual([g["stage_id"][0] for g in groups["groups"]],
+                         (self.new | self.talk | self.won | self.gone).ids)
         self.assertEqual([g["stage_id_count"] for g in groups["groups"]], [2, 0, 0, 0])
 
     def test_open_board_action_names_and_carries_the_pipeline(self):

@@ -29,10 +29,12 @@ class TestSettings(RelationshipCase):
         self.assertFalse(again.relationship_auto_capture)
         self.assertTrue(again.relationship_pipeline_new_contacts)
         self.assertEqual(again.relationship_default_pipeline_id, onboarding)
-        # New individuals now start in the chosen pipeline, with the chosen cadence.
+        # New individuals now start in the chosen lifecycle pipeline, and follow the chosen cadence.
+        self.env["relationship.stage"].create({"name": "First", "pipeline_id": onboarding.id})
         person = self.env["res.partner"].create({"name": "Settings Person"})
-        self.assertEqual(person.relationship_pipeline_id, onboarding)
-        self.assertEqual(person.contact_cadence_days, 45)
+        self.assertEqual(person.relationship_membership_ids.pipeline_id, onboarding)
+        self.assertEqual(person.contact_cadence_days, 0)
+        self.assertTrue(person.needs_attention, "never contacted, and the cadence of 45 days applies")
 
     def test_settings_view_loads_with_the_block(self):
         admin = self.env.ref("base.user_admin")

@@ -11,8 +11,8 @@ class RelationshipPipelineAddWizard(models.TransientModel):
     _name = "relationship.pipeline.add.wizard"
     _description = "Add Partners to a Pipeline"
 
-    partner_ids = fields.Many2many("res.partner", string="Partners", required=True)
-    pipeline_id = fields.Many2one("relationship.pipeline", string="Pipeline", required=True)
+    partner_ids = fields.Many2many("res.partner", required=True)
+    pipeline_id = fields.Many2one("relationship.pipeline", required=True)
     stage_id = fields.Many2one(
         "relationship.stage", string="Stage", compute="_compute_stage_id", store=True, readonly=False,
         domain="[('pipeline_id', '=', pipeline_id)]", help="Where they start; the pipeline's first stage by default.")

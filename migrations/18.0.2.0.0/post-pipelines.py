@@ -26,8 +26,10 @@ def _create_memberships(cr):
                  WHERE h.partner_id = p.id AND h.pipeline_id = s.pipeline_id),
                p.date_stage_entered, %(uid)s, NOW() AT TIME ZONE 'UTC', %(uid)s, NOW() AT TIME ZONE 'UTC'
           FROM res_partner p
-          JOIN relationship_stage s ON s.id = p.relationship_stage_id
+          JOIN relationship_stage s ON s.id = p.cr_migrated_stage_id
           JOIN relationship_pipeline pl ON pl.id = s.pipeline_id
+         WHERE NOT EXISTS (SELECT 1 FROM relationship_pipeline_membership m
+                            WHERE m.partner_id = p.id AND m.pipeline_id = s.pipeline_id)
     """, {"uid": SUPERUSER_ID})
     # pipelines the partner left: removed memberships, in the last stage it had there
     cr.execute(f"""
@@ -57,7 +59,7 @@ def _update_history(cr):
         UPDATE relationship_stage_history h
            SET membership_id = m.id
           FROM relationship_pipeline_membership m
-         WHERE m.partner_id = h.partner_id AND m.pipeline_id = h.pipeline_id
+         WHERE h.membership_id IS NULL AND m.partner_id = h.partner_id AND m.pipeline_id = h.pipeline_id
     """)
     cr.execute("""
         UPDATE relationship_stage_history h
@@ -80,35 +82,50 @@ def _update_history(cr):
     """)
 
 
-def _name_demo_memberships(cr):
-    """A demo database reloads its demo data on upgrade: the demo partners' migrated memberships get the
-    XML ids the new demo file gives them, so the reload updates them instead of creating duplicates."""
+def _keep_history_of_reloaded_demo(cr):
+    """A demo database reloads its demo data before this script, so the demo memberships already exist,
+    each with the row its creation logged. The partners' real history replaces those rows."""
     cr.execute("""
-        INSERT INTO ir_model_data (module, name, model, res_id, noupdate)
-        SELECT 'customer_relationship', 'demo_membership_' || SUBSTRING(d.name FROM 23),
-               'relationship.pipeline.membership', m.id, FALSE
-          FROM ir_model_data d
-          JOIN res_partner p ON p.id = d.res_id
-          JOIN relationship_stage s ON s.id = p.relationship_stage_id
-          JOIN relationship_pipeline_membership m ON m.partner_id = p.id AND m.pipeline_id = s.pipeline_id
-         WHERE d.module = 'customer_relationship' AND d.model = 'res.partner'
-           AND d.name LIKE 'demo_pipeline_partner_%'
-        ON CONFLICT DO NOTHING
+        DELETE FROM relationship_stage_history n
+         WHERE n.membership_id IS NOT NULL
+           AND EXISTS (SELECT 1 FROM relationship_stage_history o
+                        WHERE o.membership_id IS NULL AND o.partner_id = n.partner_id
+                          AND o.pipeline_id = n.pipeline_id)
+    """)
+
+
+def _align_memberships(cr):
+    """Each membership's stage and dates follow its history: the open row, and the first entry."""
+    cr.execute("""
+        UPDATE relationship_pipeline_membership m
+           SET stage_id = h.stage_id, stage_type = s.stage_type, date_stage_entered = h.date_enter
+          FROM relationship_stage_history h
+          JOIN relationship_stage s ON s.id = h.stage_id
+         WHERE h.membership_id = m.id AND h.date_leave IS NULL
+    """)
+    cr.execute("""
+        UPDATE relationship_pipeline_membership m
+           SET date_entered = f.first
+          FROM (SELECT membership_id, MIN(date_enter) AS first FROM relationship_stage_history
+                 GROUP BY membership_id) f
+         WHERE f.membership_id = m.id
     """)
 
 
 def migrate(cr, version):
+    _keep_history_of_reloaded_demo(cr)
     _create_memberships(cr)
-    _name_demo_memberships(cr)
     _update_history(cr)
+    _align_memberships(cr)
     env = api.Environment(cr, SUPERUSER_ID, {"active_test": False})
     cr.execute("""
-        SELECT id FROM res_partner WHERE relationship_stage_id IS NOT NULL
+        SELECT id FROM res_partner WHERE relationship_stage_id IS NOT NULL OR cr_migrated_stage_id IS NOT NULL
         UNION SELECT partner_id FROM relationship_pipeline_membership
     """)
     partners = env["res.partner"].browse([row[0] for row in cr.fetchall()])
     env.add_to_compute(partners._fields["relationship_stage_id"], partners)
     env.flush_all()
+    cr.execute("ALTER TABLE res_partner DROP COLUMN cr_migrated_stage_id")
     cadence = env["ir.config_parameter"].get_param("customer_relationship.default_cadence_days", "30")
     if cadence.isdigit():
         cr.execute("UPDATE res_partner SET contact_cadence_days = 0 WHERE contact_cadence_days = %s",
