@@ -296,6 +296,12 @@ class TestStaleAndBoard(PipelineCase):
         self.assertEqual((gone.active, gone.stage_id), (True, self.won), "a removed partner comes back")
         self.assertEqual(self._history(gone).mapped("stage_id"), self.talk | self.won)
         self.assertEqual(members.filtered(lambda m: m.partner_id == fresh).stage_id, self.won)
+        # from the board, the wizard closes and the board reloads
+        other = Partner.create({"name": "From the board"})
+        board_wizard = Wizard.with_context(relationship_from_board=True, default_pipeline_id=self.other.id).create(
+            {"partner_ids": [(6, 0, other.ids)]})
+        self.assertEqual(board_wizard.action_add(), {"type": "ir.actions.act_window_close"})
+        self.assertEqual(other.relationship_membership_ids.stage_id, self.kickoff)
         # the binding shows the wizard in the contacts' Action menu
         binding = self.env.ref("customer_relationship.action_relationship_pipeline_add_wizard")
         self.assertEqual(binding.binding_model_id.model, "res.partner")

@@ -62,4 +62,6 @@ class RelationshipPipelineAddWizard(models.TransientModel):
             "partner_id": partner.id, "pipeline_id": self.pipeline_id.id, "stage_id": stage.id,
             "user_id": self.user_id.id,
         } for partner in self.partner_ids - existing.partner_id])
+        if self.env.context.get("relationship_from_board"):
+            return {"type": "ir.actions.act_window_close"}  # the board reloads itself
         return self.pipeline_id.action_open_board()

@@ -29,6 +29,14 @@ export class RelationshipBoardController extends KanbanController {
         return current ? current.name : "";
     }
 
+    /** The "Add to Pipeline" wizard for this board's pipeline; the board reloads when it closes. */
+    async addPartners() {
+        await this.actionService.doAction("customer_relationship.action_relationship_pipeline_add_wizard", {
+            additionalContext: { default_pipeline_id: this.currentPipelineId, relationship_from_board: true },
+            onClose: () => this.model.load(),
+        });
+    }
+
     async switchPipeline(pipelineId) {
         const action = await this.boardOrm.call("relationship.pipeline", "action_open_board", [[pipelineId]]);
         await this.actionService.doAction(action, { stackPosition: "replaceCurrentAction" });
