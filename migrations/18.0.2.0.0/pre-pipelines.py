@@ -11,7 +11,9 @@ def migrate(cr, version):
     # relationship_stage_id becomes the computed lifecycle stage: keep each partner's stage of today for
     # the post script, whatever is recomputed meanwhile
     cr.execute("ALTER TABLE res_partner ADD COLUMN IF NOT EXISTS cr_migrated_stage_id INTEGER")
-    cr.execute("UPDATE res_partner SET cr_migrated_stage_id = relationship_stage_id WHERE relationship_stage_id IS NOT NULL")
+    cr.execute("""
+        UPDATE res_partner SET cr_migrated_stage_id = relationship_stage_id WHERE relationship_stage_id IS NOT NULL
+    """)
     # The partner views of the old pipeline fields are rebuilt from the new files; left in place, they
     # would fail the validation of the other partner views updated before them.
     cr.execute("""
