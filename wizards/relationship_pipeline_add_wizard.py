@@ -14,7 +14,7 @@ class RelationshipPipelineAddWizard(models.TransientModel):
     partner_ids = fields.Many2many("res.partner", required=True)
     pipeline_id = fields.Many2one("relationship.pipeline", required=True)
     stage_id = fields.Many2one(
-        "relationship.stage", string="Stage", compute="_compute_stage_id", store=True, readonly=False,
+        "relationship.stage", compute="_compute_stage_id", store=True, readonly=False,
         domain="[('pipeline_id', '=', pipeline_id)]", help="Where they start; the pipeline's first stage by default.")
     user_id = fields.Many2one("res.users", string="Owner", default=lambda self: self.env.user)
     already_count = fields.Integer(compute="_compute_already_count", string="Already in the Pipeline")
