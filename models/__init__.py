@@ -1,3 +1,7 @@
+# The shared-configuration mixin first: KPIs, pipelines and stages inherit it.
+from . import relationship_shared_config_mixin
+
+# isort: split
 from . import gdpr_consent
 from . import gdpr_request
 from . import gdpr_suppression

@@ -502,7 +502,7 @@ class GdprRequest(models.Model):
             html += Markup("<p>%s</p><ul>%s</ul>") % (_("Records kept:"), kept)
         return html
 
-    def erasure_preview_counts(self):
+    def _erasure_preview_counts(self):
         """{model: {action: count}} of what an erasure would do now."""
         counts = defaultdict(dict)
         for model, records, action, _reason in self._erasure_targets():

@@ -200,7 +200,9 @@ class RelationshipPipelineMembership(models.Model):
         return self.write({"stage_id": stage.id})
 
     def action_open_partner(self):
-        self.ensure_one()
+        """The contact behind this board card."""
+        if len(self) != 1:
+            raise UserError(_("Open the contact of one pipeline card at a time."))
         return {
             "type": "ir.actions.act_window", "res_model": "res.partner", "res_id": self.partner_id.id,
             "views": [(False, "form")],

@@ -28,12 +28,15 @@ EXPECTED = {
     # Written only by the stage-move logic (under sudo): nobody creates, edits or deletes it directly.
     "relationship.stage.history": {
         "internal": "", "portal": "", "user": "r", "manager": "r", "officer": "r"},
+    # Only administrators create or delete KPIs (they define what is measured); managers edit the rest,
+    # and create() refuses definition fields to them (test_access_attacks).
     "relationship.kpi": {
-        "internal": "", "portal": "", "user": "r", "manager": "crwu", "officer": "r"},
+        "internal": "", "portal": "", "user": "r", "manager": "rw", "officer": "r"},
     "relationship.goal": {
         "internal": "", "portal": "", "user": "r", "manager": "crwu", "officer": "r"},
+    # Written by measuring only (as superuser): nobody forges a measurement.
     "relationship.goal.measurement": {
-        "internal": "", "portal": "", "user": "r", "manager": "crwu", "officer": "r"},
+        "internal": "", "portal": "", "user": "r", "manager": "r", "officer": "r"},
     # Cards are data; managers may rename and reorder them.
     "relationship.dashboard.card": {
         "internal": "", "portal": "", "user": "r", "manager": "rw", "officer": "r"},

@@ -18,7 +18,7 @@ class TestGdprErasure(GdprCase):
 
     def test_preview_counts_and_reasons(self):
         request = self._verified("erasure")
-        counts = request.erasure_preview_counts()
+        counts = request._erasure_preview_counts()
         self.assertEqual(counts["res.partner"], {"anonymise": 1})
         self.assertEqual(counts["res.partner.bank"], {"delete": 1})
         self.assertEqual(counts["relationship.interaction"], {"delete": 1})
@@ -51,7 +51,7 @@ class TestGdprErasure(GdprCase):
         # A second erasure of the same person finds nothing left to do.
         again = self._verified("erasure", requester_name="Anonymized", requester_email=False)
         before = partner.write_date
-        counts = again.erasure_preview_counts()
+        counts = again._erasure_preview_counts()
         self.assertFalse(any(n for per_model in counts.values() for n in per_model.values()), counts)
         again.action_execute()
         self.assertEqual(partner.write_date, before)
@@ -61,7 +61,7 @@ class TestGdprErasure(GdprCase):
         self.env["ir.config_parameter"].set_param("customer_relationship.gdpr_legal_hold_models",
                                                   "relationship.interaction")
         request = self._verified("erasure")
-        self.assertEqual(request.erasure_preview_counts()["relationship.interaction"], {"keep": 1})
+        self.assertEqual(request._erasure_preview_counts()["relationship.interaction"], {"keep": 1})
         request.action_execute()
         self.assertTrue(self.interaction.exists())
         self.assertIn(f"relationship.interaction: {self.interaction.id}", request.result)

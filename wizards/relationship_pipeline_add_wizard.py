@@ -44,7 +44,8 @@ class RelationshipPipelineAddWizard(models.TransientModel):
 
     def action_add(self):
         """Create the missing memberships, bring back removed ones; partners already in stay where they are."""
-        self.ensure_one()
+        if len(self) != 1:
+            raise UserError(_("Confirm one “Add to Pipeline” dialog at a time."))
         stage = self.stage_id or self.pipeline_id._first_stage()
         if not stage:
             raise UserError(_("The pipeline “%(pipeline)s” has no stage yet: add one first.",
