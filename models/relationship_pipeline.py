@@ -2,6 +2,7 @@ from odoo import _
 from odoo import api
 from odoo import fields
 from odoo import models
+from odoo.exceptions import UserError
 from odoo.exceptions import ValidationError
 
 
@@ -61,7 +62,8 @@ class RelationshipPipeline(models.Model):
 
     def action_open_board(self):
         """The board of this pipeline: its partners by stage, every stage a column, empty ones included."""
-        self.ensure_one()
+        if len(self) != 1:
+            raise UserError(_("Open the board of one pipeline at a time."))
         action = self.env["ir.actions.act_window"]._for_xml_id("customer_relationship.action_relationship_board")
         action["name"] = action["display_name"] = self.name  # the board's title
         action["domain"] = [("pipeline_id", "=", self.id)]
