@@ -19,6 +19,7 @@
         # Pipelines and stages
         "data/relationship_pipeline_data.xml",
         "views/relationship_pipeline_views.xml",
+        "views/relationship_pipeline_membership_views.xml",
         "views/relationship_stage_views.xml",
         "views/relationship_stage_history_views.xml",
         "report/relationship_funnel_report_views.xml",

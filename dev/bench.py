@@ -183,7 +183,8 @@ TARGETS = {
 def measure(env, repetitions, only=None):
     runner, rows = Runner(env, repetitions), []
     sizes = {name: env[name].with_context(active_test=False).search_count([]) for name in (
-        "res.partner", "relationship.interaction", "relationship.stage.history", "relationship.goal",
+        "res.partner", "relationship.interaction", "relationship.pipeline.membership", "relationship.stage.history",
+        "relationship.goal",
         "gamification.goal")}
     print("bench database:", ", ".join(f"{count:,} {name}" for name, count in sizes.items()), flush=True)
     pairs = [("P1", p1_goals), ("P2", p2_partner_list), ("P3", p3_batch_create), ("P4", p4_message_post),

@@ -14,6 +14,7 @@ from . import relationship_goal_measurement
 from . import relationship_interaction
 from . import relationship_kpi
 from . import relationship_pipeline
+from . import relationship_pipeline_membership
 from . import relationship_rfm_source
 from . import relationship_segment_transition
 from . import relationship_stage

@@ -36,12 +36,13 @@ EXPORT_SCHEMA = "customer_relationship.gdpr_export/1"
 PARTNER_EXPORT_FIELDS = [
     "name", "parent_id", "is_company", "type", "email", "phone", "mobile", "street", "street2", "zip", "city",
     "state_id", "country_id", "vat", "website", "function", "title", "lang", "comment", "active",
-    "relationship_pipeline_id", "relationship_stage_id", "gdpr_restricted", "gdpr_objected",
+    "relationship_stage_id", "gdpr_restricted", "gdpr_objected",
     "create_date", "write_date",
 ]
 # Models handled by name below; privacy_lookup's query finds the others.
 OWN_MODELS = {
-    "res.partner", "res.users", "relationship.interaction", "relationship.stage.history", "gdpr.consent",
+    "res.partner", "res.users", "relationship.interaction", "relationship.pipeline.membership",
+    "relationship.stage.history", "gdpr.consent",
     "mail.activity", "mail.message", "mail.followers", "ir.attachment", "gdpr.request", "privacy.log",
     "gdpr.suppression", "mail.tracking.value", "mail.notification",
 }
@@ -364,6 +365,8 @@ class GdprRequest(models.Model):
             "res.partner": ([("id", "in", ids)], PARTNER_EXPORT_FIELDS),
             "relationship.interaction": ([("partner_id", "in", ids)], [
                 "date", "partner_id", "channel", "direction", "subject", "notes", "outcome", "duration", "user_id"]),
+            "relationship.pipeline.membership": ([("partner_id", "in", ids)], [
+                "partner_id", "pipeline_id", "stage_id", "active", "user_id", "date_entered", "date_stage_entered"]),
             "relationship.stage.history": ([("partner_id", "in", ids)], [
                 "partner_id", "pipeline_id", "stage_id", "previous_stage_id", "date_enter", "date_leave"]),
             "gdpr.consent": ([("partner_id", "in", ids)], [
@@ -460,6 +463,7 @@ class GdprRequest(models.Model):
         for model, domain, reason in [
             ("relationship.interaction", [("partner_id", "in", ids)], _("interactions with the person")),
             ("relationship.stage.history", [("partner_id", "in", ids)], _("pipeline history")),
+            ("relationship.pipeline.membership", [("partner_id", "in", ids)], _("places in pipelines")),
             ("gdpr.consent", [("partner_id", "in", ids)], _("consents; the suppression list replaces them")),
             ("mail.activity", on_partner, _("activities on the contact")),
             ("mail.message", ["|", "&", ("model", "=", "res.partner"), ("res_id", "in", ids),

@@ -17,7 +17,7 @@ class RelationshipStage(models.Model):
     company_id = fields.Many2one(related="pipeline_id.company_id", store=True, index=True)
     sequence = fields.Integer(default=10)
     fold = fields.Boolean(string="Folded in Kanban")
-    color = fields.Integer()
+    color = fields.Integer(aggregator=None)
     stage_type = fields.Selection(
         [("open", "Open"), ("customer", "Customer"), ("lost", "Lost")],
         required=True, default="open", index=True,
@@ -37,8 +37,8 @@ class RelationshipStage(models.Model):
     ]
 
     def _compute_partner_count(self):
-        counts = dict(self.env["res.partner"].with_context(active_test=False)._read_group(
-            [("relationship_stage_id", "in", self.ids)], ["relationship_stage_id"], ["__count"]))
+        counts = dict(self.env["relationship.pipeline.membership"].with_context(active_test=False)._read_group(
+            [("stage_id", "in", self.ids)], ["stage_id"], ["__count"]))
         for stage in self:
             stage.partner_count = counts.get(stage, 0)
 
@@ -91,17 +91,18 @@ class RelationshipStage(models.Model):
 
         The one place that knows where a stage's partners are: every deletion path ends here.
         """
-        domain = [("relationship_stage_id", "in", self.ids)]
-        partners = self.env["res.partner"].with_context(active_test=False).search(domain)
-        # sudo: count also the partners this user may not read (another company's): they cannot be moved
-        # here, and would block the deletion with a database error.
-        if self.env["res.partner"].sudo().with_context(active_test=False).search_count(domain) > len(partners):
+        domain = [("stage_id", "in", self.ids)]
+        Membership = self.env["relationship.pipeline.membership"].with_context(active_test=False)
+        memberships = Membership.search(domain)
+        # sudo: count also the memberships this user may not read (another company's partners): they cannot
+        # be moved here, and would block the deletion with a database error.
+        if Membership.sudo().search_count(domain) > len(memberships):
             raise UserError(_("Partners of companies you do not work for are in the stage(s) %(stages)s: someone "
                               "who works for their companies must delete it.",
                               stages=", ".join(self.mapped("name"))))
-        if partners:
-            self._check_move_target(target_stage, len(partners))
-            partners.write({"relationship_stage_id": target_stage.id})
+        if memberships:
+            self._check_move_target(target_stage, len(memberships))
+            memberships._move_to_stage(target_stage)
         self.unlink()
 
     def _check_move_target(self, target_stage, count):

@@ -199,36 +199,39 @@ class TestAccessAttacks(RelationshipCase):
             self.Kpi.create(vals)  # even the application's own data needs a formula
         self.assertFalse(self.Kpi.search([("code", "=", "FOREVER"), ("active", "in", (True, False))]))
 
-    def test_partner_counters_and_stage_date_cannot_be_written(self):
-        """Dropped from users' writes (Odoo's contact merge writes them back): the values never change."""
+    def test_partner_counters_cannot_be_written(self):
+        """Dropped from users' writes (Odoo's contact merge writes them back): the values never change.
+
+        The stage dates live on the pipeline memberships, refused there (test_pipeline_stages)."""
         partner = self.env["res.partner"].create({"name": "Counted"})
         self.env["relationship.interaction"].create({"partner_id": partner.id, "subject": "Real call"})
-        fields = ["interaction_count", "last_interaction_date", "date_stage_entered"]
+        fields = ["interaction_count", "last_interaction_date"]
         before = partner.read(fields)
-        for vals in ({"last_interaction_date": "2030-01-01 00:00:00"}, {"interaction_count": 99999},
-                     {"date_stage_entered": "2030-01-01 00:00:00"}):
+        for vals in ({"last_interaction_date": "2030-01-01 00:00:00"}, {"interaction_count": 99999}):
             with self.subTest(vals=vals):
                 partner.with_user(self.user_rel).write(vals)
                 forged = self.env["res.partner"].with_user(self.user_rel).create({"name": "Forged", **vals})
                 self.env.invalidate_all()
                 self.assertEqual(partner.read(fields), before)
                 self.assertEqual(forged.read(fields)[0] | {"id": 0},
-                                 {"id": 0, "interaction_count": 0, "last_interaction_date": False,
-                                  "date_stage_entered": False})
+                                 {"id": 0, "interaction_count": 0, "last_interaction_date": False})
         self.assertEqual(partner.interaction_count, 1)
 
     def test_contacts_in_a_stage_can_still_be_merged(self):
         pipeline = self.env["relationship.pipeline"].create({"name": "Merge"})
         stage = self.env["relationship.stage"].create({"name": "Lead", "pipeline_id": pipeline.id})
-        kept, merged = self.env["res.partner"].create([
-            {"name": f"Twin {n}", "email": "twin@example.org", "relationship_pipeline_id": pipeline.id,
-             "relationship_stage_id": stage.id} for n in (1, 2)])
-        entered = kept.date_stage_entered
+        kept, merged = self.env["res.partner"].with_context(relationship_no_pipeline=True).create([
+            {"name": f"Twin {n}", "email": "twin@example.org"} for n in (1, 2)])
+        membership = self.env["relationship.pipeline.membership"].create(
+            [{"partner_id": twin.id, "stage_id": stage.id} for twin in (kept, merged)])[0]
+        entered = membership.date_stage_entered
         wizard = self.env["base.partner.merge.automatic.wizard"].with_user(self.user_admin).create(
             {"partner_ids": [Command.set((kept | merged).ids)], "dst_partner_id": kept.id})
         wizard.action_merge()
         self.assertFalse(merged.exists())
-        self.assertEqual((kept.relationship_stage_id, kept.date_stage_entered), (stage, entered))
+        self.env.invalidate_all()
+        self.assertEqual(kept.relationship_membership_ids, membership, "one membership per pipeline, the kept one's")
+        self.assertEqual((membership.stage_id, membership.date_stage_entered), (stage, entered))
 
     def test_buttons_on_several_records_get_a_sentence(self):
         partners = self.env["res.partner"].create([{"name": "One"}, {"name": "Two"}])

@@ -85,7 +85,8 @@ class TestGdprOtherTypes(GdprCase):
         pipeline = self.env["relationship.pipeline"].create({"name": "GDPR test pipeline"})
         self.env["relationship.stage"].create({"name": "Lead", "pipeline_id": pipeline.id})
         with self.assertRaisesRegex(UserError, "restricted under GDPR art. 18"):
-            self.subject.write({"relationship_pipeline_id": pipeline.id})
+            self.env["relationship.pipeline.membership"].create(
+                {"partner_id": self.subject.id, "pipeline_id": pipeline.id})
         other = self.env["res.partner"].create({"name": "Colleague"})
         with self.assertRaisesRegex(UserError, "send them an e-mail"):
             other.message_post(body="Hello", message_type="comment", partner_ids=self.subject.ids)

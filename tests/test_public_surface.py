@@ -34,6 +34,8 @@ ALLOWED = {
     "relationship.goal.action_measure",
     "relationship.goal.action_view_measurements",
     "relationship.pipeline.action_open_board",
+    "relationship.pipeline.add.wizard.action_add",
+    "relationship.pipeline.membership.action_open_partner",
     "relationship.stage.action_open_delete_wizard",
     "relationship.stage.delete.wizard.action_confirm",
     # Creates the activities with the user's own rights on the contacts (mail.activity create checks them).

@@ -29,14 +29,19 @@ class TestUiTours(HttpCase):
         self.assertEqual(partner.interaction_count, 1)
 
     def test_pipeline_tour(self):
-        lead = self.env.ref("customer_relationship.stage_lead")
-        partner = self.env["res.partner"].create({
-            "name": "Tour Board Partner", "is_company": True, "relationship_stage_id": lead.id})
+        partner = self.env["res.partner"].create({"name": "Tour Board Partner", "is_company": True})
+        lifecycle = partner.relationship_membership_ids
+        self.assertEqual(lifecycle.stage_id, self.env.ref("customer_relationship.stage_lead"))
+        onboarding = self.env["relationship.pipeline"].create({"name": "Tour Onboarding", "stage_ids": [
+            (0, 0, {"name": "Tour Kickoff", "sequence": 1}), (0, 0, {"name": "Tour Live", "sequence": 2})]})
         self.start_tour("/odoo", "customer_relationship_pipeline_tour", login="admin")
-        history = partner.relationship_stage_history_ids.sorted("id")
+        history = lifecycle.history_ids.sorted("id")
         self.assertEqual(history.stage_id.mapped("name"), ["Lead", "Qualified"])
         self.assertEqual(history[0].date_leave, history[1].date_enter)
         self.assertFalse(history[1].date_leave)
+        added = partner.relationship_membership_ids - lifecycle
+        self.assertEqual((added.pipeline_id, added.stage_id.name), (onboarding, "Tour Kickoff"))
+        self.assertEqual(partner.relationship_stage_id.name, "Qualified", "the lifecycle stage stays")
 
     def test_gdpr_access_tour(self):
         partner = self.env["res.partner"].create({"name": "Tour Person", "email": "tour.person@example.com"})

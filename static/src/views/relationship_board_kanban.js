@@ -1,13 +1,11 @@
 /** @odoo-module **/
-// The pipeline board: a stage column is deleted through the dialog that asks where its partners go,
+// The pipeline board's columns: a stage column is deleted through the dialog that asks where its partners go,
 // as project does for task stages. The stock column delete unlinks first and fails on the partners inside.
 import { onWillStart } from "@odoo/owl";
-import { registry } from "@web/core/registry";
 import { user } from "@web/core/user";
 import { useService } from "@web/core/utils/hooks";
 import { KanbanHeader } from "@web/views/kanban/kanban_header";
 import { KanbanRenderer } from "@web/views/kanban/kanban_renderer";
-import { kanbanView } from "@web/views/kanban/kanban_view";
 
 export class RelationshipBoardKanbanHeader extends KanbanHeader {
     setup() {
@@ -55,7 +53,3 @@ export class RelationshipBoardKanbanRenderer extends KanbanRenderer {
     static components = { ...KanbanRenderer.components, KanbanHeader: RelationshipBoardKanbanHeader };
 }
 
-registry.category("views").add("relationship_board_kanban", {
-    ...kanbanView,
-    Renderer: RelationshipBoardKanbanRenderer,
-});
