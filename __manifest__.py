@@ -1,7 +1,7 @@
 {
     "name": "Customer Relationship Toolkit",
     "summary": "Interaction log, partner pipelines, SMART goals from KPIs and GDPR requests",
-    "version": "18.0.1.0.0",
+    "version": "18.0.2.0.0",
     "category": "Sales/CRM",
     "license": "LGPL-3",
     "author": "customer_relationship",
@@ -31,6 +31,7 @@
         # GDPR
         "data/gdpr_data.xml",
         "views/gdpr_request_views.xml",
+        "views/gdpr_request_intake_views.xml",
         "views/gdpr_consent_views.xml",
         "views/gdpr_suppression_views.xml",
         "views/gdpr_suppression_confirm_views.xml",
