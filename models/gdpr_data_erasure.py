@@ -16,7 +16,7 @@ from odoo.tools.sql import escape_psql
 _logger = logging.getLogger(__name__)
 
 SCRUBBED = "[erased]"
-MESSAGE_TEXT_FIELDS = ("body", "subject", "email_from", "reply_to", "record_name", "email_cc")
+MESSAGE_TEXT_FIELDS = ("body", "subject", "email_from", "reply_to", "record_name")
 TRACKING_TEXT_FIELDS = ("old_value_char", "new_value_char")
 MIN_VALUE_LENGTH = 4  # shorter values ("Li", "12") would scrub unrelated text
 
