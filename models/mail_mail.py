@@ -6,14 +6,14 @@ from odoo.fields import Command
 class MailMail(models.Model):
     _inherit = "mail.mail"
 
-    def _send(self, auto_commit=False, raise_exception=False, smtp_session=None, alias_domain_id=False,
-              mail_server=False, post_send_callback=None):
+    def send(self, auto_commit=False, raise_exception=False, post_send_callback=None):
         # GDPR art. 18: every path (followers, templates, mass mailing, the queue) ends here, so a person
         # whose processing is restricted is taken off every e-mail at the last moment.
         self._gdpr_drop_restricted()
-        return super()._send(auto_commit=auto_commit, raise_exception=raise_exception, smtp_session=smtp_session,
-                             alias_domain_id=alias_domain_id, mail_server=mail_server,
-                             post_send_callback=post_send_callback)
+        # _send skips cancelled mails, but a failed SMTP connection would mark the whole batch as failed.
+        outgoing = self.filtered(lambda mail: mail.state != "cancel")
+        return super(MailMail, outgoing).send(auto_commit=auto_commit, raise_exception=raise_exception,
+                                              post_send_callback=post_send_callback)
 
     def _gdpr_drop_restricted(self):
         """Remove restricted people from outgoing mails; a mail left with nobody is cancelled."""

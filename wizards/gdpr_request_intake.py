@@ -32,7 +32,8 @@ class GdprRequestIntake(models.TransientModel):
         }
         # sudo: intake staff register requests they may not read afterwards; the values are the wizard's
         # own fields, checked by gdpr.request._check_input, so no workflow field can be forged here.
-        request = self.env["gdpr.request"].sudo().with_context(mail_create_nosubscribe=True).create(vals)
+        request = self.env["gdpr.request"].sudo().with_context(
+            mail_create_nosubscribe=True, mail_create_nolog=True).create(vals)
         return {
             "type": "ir.actions.client", "tag": "display_notification",
             "params": {
