@@ -102,6 +102,7 @@ class GdprRequest(models.Model):
     # ------------------------------------------------------------------
     @api.model_create_multi
     def create(self, vals_list):
+        vals_list = [dict(vals) for vals in vals_list]  # the caller's dicts stay as they were
         for vals in vals_list:
             self._check_input(vals)
         sequence = self.env["ir.sequence"].sudo()
