@@ -9,8 +9,8 @@ from markupsafe import Markup
 from odoo import _
 from odoo import api
 from odoo import models
-from odoo.fields import Command
 from odoo.exceptions import UserError
+from odoo.fields import Command
 from odoo.tools.sql import escape_psql
 
 _logger = logging.getLogger(__name__)

@@ -51,7 +51,7 @@ class GdprDataExport(models.AbstractModel):
         """The export: one read per model of the included lines, whatever the number of records."""
         env = self.env(su=True, context=dict(self.env.context, active_test=False))
         ids_by_model = defaultdict(list)
-        for line in request.sudo().line_ids.filtered(lambda l: l.included and l.action == "export"):
+        for line in request.sudo().line_ids.filtered(lambda line: line.included and line.action == "export"):
             ids_by_model[line.res_model].append(line.res_id)
         records = {}
         for model_name, ids in sorted(ids_by_model.items()):

@@ -8,9 +8,9 @@ from odoo import api
 from odoo import fields
 from odoo import models
 from odoo.exceptions import AccessError
-from odoo.fields import Command
 from odoo.exceptions import UserError
 from odoo.exceptions import ValidationError
+from odoo.fields import Command
 
 REQUEST_TYPES = [
     ("access", "Access (art. 15)"),
@@ -49,7 +49,7 @@ class GdprRequest(models.Model):
     _order = "date_deadline, id"
 
     name = fields.Char(string="Reference", required=True, readonly=True, copy=False, default="/")
-    registered_by_id = fields.Many2one("res.users", string="Registered By", readonly=True, copy=False, index=True)
+    registered_by_id = fields.Many2one("res.users", readonly=True, copy=False, index=True)
     partner_id = fields.Many2one("res.partner", string="Data Subject", index=True, tracking=True)
     requester_name = fields.Char(required=True, tracking=True)
     requester_email = fields.Char(tracking=True)
@@ -79,7 +79,7 @@ class GdprRequest(models.Model):
     identity_verified_by = fields.Many2one("res.users", readonly=True, copy=False)
     identity_verified_on = fields.Datetime(readonly=True, copy=False)
     # A field attachment: ir.attachment checks the field's groups, so only officers read the file.
-    export_file = fields.Binary(string="Export File", attachment=True, readonly=True, copy=False, groups=OFFICER)
+    export_file = fields.Binary(attachment=True, readonly=True, copy=False, groups=OFFICER)
     export_filename = fields.Char(readonly=True, copy=False)
     export_attachment_id = fields.Many2one("ir.attachment", string="Export", readonly=True, copy=False,
                                            groups=OFFICER)

@@ -21,7 +21,7 @@ class GdprRequestStatus(models.Model):
     state = fields.Selection(
         [("new", "New"), ("verified", "Identity Verified"), ("in_progress", "In Progress"),
          ("done", "Done"), ("rejected", "Rejected")], string="Status", readonly=True)
-    registered_by_id = fields.Many2one("res.users", string="Registered By", readonly=True)
+    registered_by_id = fields.Many2one("res.users", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
 
     def init(self):

@@ -34,6 +34,6 @@ class GdprCase(RelationshipCase):
     def _plan(request, included=True):
         """{model: {action: count}} of the plan lines (the included ones, or the others)."""
         counts = defaultdict(lambda: defaultdict(int))
-        for line in request.line_ids.filtered(lambda l: l.included == included):
+        for line in request.line_ids.filtered(lambda line: line.included == included):
             counts[line.res_model][line.action] += 1
         return {model: dict(per_action) for model, per_action in counts.items()}

@@ -30,14 +30,14 @@ class TestGdprErasure(GdprCase):
         self.assertEqual(counts["ir.attachment"], {"delete": 1})
         self.assertGreaterEqual(counts["mail.message"]["delete"], 1)
         self.assertEqual(self._plan(request, included=False), {})
-        line = request.line_ids.filtered(lambda l: l.res_model == "relationship.interaction")
+        line = request.line_ids.filtered(lambda line: line.res_model == "relationship.interaction")
         self.assertEqual((line.model_description, line.reason), ("Customer Interaction", "the person's record"))
         self.assertTrue(self.interaction.exists(), "a plan changes nothing")
 
     def test_officer_keeps_a_line(self):
         request = self._verified("erasure")
         request.action_prepare_plan()
-        line = request.line_ids.filtered(lambda l: l.res_model == "relationship.interaction")
+        line = request.line_ids.filtered(lambda line: line.res_model == "relationship.interaction")
         with self.assertRaisesRegex(ValidationError, "legal reason"), self.env.cr.savepoint():
             line.with_user(self.user_officer).write({"action": "keep", "reason": " "})
         line.with_user(self.user_officer).write({"action": "keep", "reason": "Open dispute"})

@@ -144,10 +144,10 @@ class TestGdprIdentification(GdprCase):
 
     def test_homonym_never_leaves(self):
         request = self._access(self.ali)
-        loose = request.line_ids.filtered(lambda l: not l.included)
+        loose = request.line_ids.filtered(lambda line: not line.included)
         # Looser matches are shown, not included: the namesake, and mali@x.com which contains ali@x.com.
         mali_entry = self.env["mail.blacklist"].search([("email", "=", "mali@x.com")])
-        self.assertEqual(sorted(loose.mapped(lambda l: (l.res_model, l.res_id, l.match))), sorted([
+        self.assertEqual(sorted(loose.mapped(lambda line: (line.res_model, line.res_id, line.match))), sorted([
             ("mail.blacklist", mali_entry.id, "email_part"), ("res.partner", self.namesake.id, "name"),
             ("res.partner", self.mali.id, "email_part")]))
         self.assertEqual(self._plan(request)["mail.blacklist"], {"export": 1})
@@ -161,7 +161,8 @@ class TestGdprIdentification(GdprCase):
 
     def test_officer_includes_a_loose_line(self):
         request = self._access(self.ali)
-        line = request.line_ids.filtered(lambda l: l.res_id == self.namesake.id and l.res_model == "res.partner")
+        line = request.line_ids.filtered(
+            lambda line: line.res_id == self.namesake.id and line.res_model == "res.partner")
         request.with_user(self.user_officer).write({"line_ids": [Command.update(line.id, {"included": True})]})
         data = json.loads(self._export(request))
         self.assertEqual(sorted(r["id"] for r in data["records"]["res.partner"]),
@@ -180,7 +181,7 @@ class TestGdprIdentification(GdprCase):
         self.assertEqual((request.state, request.line_ids.ids), ("verified", []))
         under = self.env["res.partner"].create({"name": "A_i V%li", "email": "a_i@x.com"})
         request = self._access(under)
-        self.assertEqual(request.line_ids.filtered(lambda l: l.res_model == "res.partner").mapped("res_id"),
+        self.assertEqual(request.line_ids.filtered(lambda line: line.res_model == "res.partner").mapped("res_id"),
                          under.ids, "neither Ali Veli matches the wildcards")
 
     def test_email_that_does_not_normalise(self):
@@ -188,7 +189,7 @@ class TestGdprIdentification(GdprCase):
         request = self._verified("access", partner_id=double.id, requester_name="Double Address",
                                  requester_email="a@x.org")
         request.with_user(self.user_officer).action_prepare_plan()
-        self.assertIn(("res.partner", double.id), request.line_ids.mapped(lambda l: (l.res_model, l.res_id)))
+        self.assertIn(("res.partner", double.id), request.line_ids.mapped(lambda line: (line.res_model, line.res_id)))
         broken = self.env["res.partner"].create({"name": "Broken Address", "email": "broken@@x"})
         request = self._verified("erasure", partner_id=broken.id, requester_name="Broken Address",
                                  requester_email=False)
