@@ -254,6 +254,9 @@ class GdprRequest(models.Model):
             raise UserError(_(
                 "Link request %(name)s to the person's contact (Data Subject) before executing it.",
                 name=request.name))
+        # The finder reads everything about the person: the officer must at least see the contact
+        # (a contact of a company they do not work for is not theirs to search).
+        self.partner_id.check_access("read")
 
     def action_reject(self):
         self._check_officer()
@@ -427,12 +430,3 @@ class GdprRequest(models.Model):
             raise UserError(_("Request %(name)s has no export yet: execute it first.", name=self.name))
         return {"type": "ir.actions.act_url", "target": "download",
                 "url": f"/web/content/{self._name}/{self.id}/export_file/{self.export_filename}?download=true"}
-
-    def action_view_lines(self):
-        self._check_officer()
-        self.ensure_one()
-        return {
-            "type": "ir.actions.act_window", "name": _("Plan of %(name)s", name=self.name),
-            "res_model": "gdpr.request.line", "view_mode": "list", "domain": [("request_id", "=", self.id)],
-            "context": {"search_default_group_model": 1},
-        }

@@ -70,9 +70,3 @@ class GdprRequestLine(models.Model):
             if self.request_id.filtered(lambda r: r.state in ("done", "rejected")):
                 raise UserError(_("The request is closed: its plan can no longer change."))
         return super().write(vals)
-
-    def action_open_record(self):
-        self.ensure_one()
-        self.request_id._check_officer()
-        return {"type": "ir.actions.act_window", "res_model": self.res_model, "res_id": self.res_id,
-                "view_mode": "form", "target": "current"}

@@ -180,8 +180,7 @@ class TestGdprAccess(GdprCase):
         request = self._verified("restriction")
         request.action_execute()
         actions = ["action_verify_identity", "action_execute", "action_reject", "action_reset_to_new",
-                   "action_send_answer", "action_lift_restriction", "action_prepare_plan", "action_download_export",
-                   "action_view_lines"]
+                   "action_send_answer", "action_lift_restriction", "action_prepare_plan", "action_download_export"]
         for user in (self.user_internal, self.user_rel, self.user_manager):
             for action in actions:
                 with self.assertRaises(AccessError, msg=f"{user.login} {action}"), self.env.cr.savepoint():
@@ -222,3 +221,17 @@ class TestGdprIntakeFromContact(GdprCase):
         self.assertIn(action.id, [a["id"] for a in bindings["action"]])
         bindings = self.env["ir.actions.actions"].with_user(self.user_portal).get_bindings("res.partner")
         self.assertNotIn(action.id, [a["id"] for a in bindings["action"]])
+
+
+class TestGdprOtherCompany(GdprCase):
+    def test_officer_cannot_search_a_contact_of_another_company(self):
+        company_b = self.env["res.company"].create({"name": "GDPR Company B"})
+        stranger = self.env["res.partner"].create({"name": "Company B Person", "company_id": company_b.id})
+        self.env["relationship.interaction"].create(
+            {"partner_id": stranger.id, "subject": "B's call", "channel": "phone", "company_id": company_b.id})
+        request = self._verified("erasure", partner_id=stranger.id)
+        as_officer = request.with_user(self.user_officer)
+        for action in ("action_prepare_plan", "action_execute"):
+            with self.assertRaises(AccessError, msg=action), self.env.cr.savepoint():
+                getattr(as_officer, action)()
+        self.assertEqual((request.state, request.line_ids.ids, stranger.name), ("verified", [], "Company B Person"))
