@@ -159,6 +159,18 @@ fresh_addon_db() {
         || die "Installing the addon failed."
 }
 
+# Debian packages the addon's screens need on this machine: $1 = command, $2 = package, $3 = what for.
+ensure_deb() {
+    command -v "$1" >/dev/null && return
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+        say "Installing $2 for $3 (Debian package)."
+        (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$2") >/dev/null \
+            || die "$2 could not be installed: $3 cannot work. Install the $2 package."
+    else
+        die "$1 is missing: $3 cannot work. Install the $2 package."
+    fi
+}
+
 setup_all() {
     find_odoo
     ensure_venv

@@ -2,6 +2,8 @@
 # make run: a demo database with the addon, upgraded when the code changed, served on :8069.
 source "$(dirname "$0")/common.sh"
 setup_all
+# Print and Send Answer render PDF reports.
+ensure_deb wkhtmltopdf wkhtmltopdf "PDF reports (the privacy answer letter)"
 DB=${CR_DEMO_DB:-customer_relationship_demo}
 PORT=${CR_PORT:-8069}
 stamp="$RUN/$DB.addon-hash"

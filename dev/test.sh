@@ -3,16 +3,9 @@
 source "$(dirname "$0")/common.sh"
 setup_all
 
-# Browser tours need Chromium; Debian's package is what Odoo 18 finds.
-if ! command -v chromium >/dev/null && ! command -v chromium-browser >/dev/null && ! command -v google-chrome >/dev/null; then
-    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-        say "Installing Chromium for the browser tours (Debian package)."
-        (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >/dev/null \
-            || die "Chromium could not be installed: the browser tours cannot run. Install the chromium package."
-    else
-        die "Chromium is missing: the browser tours cannot run. Install the chromium package."
-    fi
-fi
+# Browser tours need Chromium; PDF answers (QWeb reports) need wkhtmltopdf. Debian's packages are what Odoo 18 finds.
+command -v chromium-browser >/dev/null || command -v google-chrome >/dev/null || ensure_deb chromium chromium "the browser tours"
+ensure_deb wkhtmltopdf wkhtmltopdf "PDF reports (the privacy answer letter)"
 
 fresh_addon_db cr_test
 
