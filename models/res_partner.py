@@ -416,20 +416,25 @@ class ResPartnerGdpr(models.Model):
                 "so it cannot be saved on a contact. Remove the e-mail, or ask a Privacy Officer to confirm "
                 "a new, lawful basis for processing it.", emails=", ".join(suppressed)))
 
-    @api.model
     def _gdpr_check_flags(self, vals_list):
-        """Restriction and objection change only through a request an officer executes (logged in privacy.log)."""
+        """Restriction and objection change only through a request an officer executes (logged in privacy.log).
+
+        On create a flag may only be left unset; on write only its current value may be repeated.
+        """
         if self.env.su:
             return
         for vals in vals_list:
-            if GDPR_FLAGS & set(vals):
+            flags = GDPR_FLAGS & set(vals)
+            changed = any(vals[flag] for flag in flags) if not self else any(
+                partner[flag] != bool(vals[flag]) for partner in self for flag in flags)
+            if changed:
                 raise AccessError(_(
                     "“Processing Restricted” and “Objected to Processing” change only when a Privacy Officer "
                     "executes a restriction or objection request."))
 
     @api.model_create_multi
     def create(self, vals_list):
-        self._gdpr_check_flags(vals_list)
+        self.browse()._gdpr_check_flags(vals_list)
         self._gdpr_check_suppression([vals.get("email") for vals in vals_list])
         return super().create(vals_list)
 

@@ -28,6 +28,10 @@ class TestGdprRestrictionMail(GdprCase):
                 with self.assertRaises(AccessError, msg=f"{user.login} {field}"), self.env.cr.savepoint():
                     self.env["res.partner"].with_user(user).create({"name": "Flagged", field: True})
         self.assertFalse(self.other.gdpr_restricted or self.other.gdpr_objected)
+        with self.assertRaises(AccessError):
+            self.subject.with_user(self.user_rel).write({"gdpr_restricted": False})
+        self.assertTrue(self.subject.gdpr_restricted)
+        self.other.with_user(self.user_rel).write({"gdpr_restricted": False, "city": "Gent"})  # no change: allowed
         logs = self.env["privacy.log"].search([("execution_details", "like", "processing restricted")])
         self.assertEqual(len(logs), 1)
 
