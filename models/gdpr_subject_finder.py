@@ -125,15 +125,13 @@ class GdprSubjectFinder(models.AbstractModel):
     def _find_generic(self, model, partners, addresses, name, found):
         """One query per model: partner links, e-mail fields and the record name."""
         partner_columns = [fname for fname, field in model._fields.items()
-                           if field.type == "many2one" and field.comodel_name == "res.partner" and field.store
-                           and not field.company_dependent and not field.compute and not field.related]
+                           if field.type == "many2one" and field.comodel_name == "res.partner"
+                           and self._is_own_column(field) and not field.compute and not field.related]
         email_columns = [fname for fname in EMAIL_FIELDS if fname in model._fields
-                         and model._fields[fname].store and model._fields[fname].type == "char"
-                         and not model._fields[fname].translate]
-        rec_name = model._rec_name
-        name_field = model._fields.get(rec_name) if rec_name else None
-        name_column = rec_name if (name_field and name_field.store and name_field.type == "char"
-                                   and not name_field.translate and not name_field.company_dependent) else None
+                         and self._is_own_column(model._fields[fname]) and model._fields[fname].type == "char"]
+        name_field = model._fields.get(model._rec_name) if model._rec_name else None
+        name_column = model._rec_name if (name_field and name_field.type == "char"
+                                          and self._is_own_column(name_field)) else None
         conditions = [SQL("%s IN %s", SQL.identifier(fname), tuple(partners.ids)) for fname in partner_columns]
         conditions += [SQL("%s ILIKE %s", SQL.identifier(fname), self._like(address))
                        for fname in email_columns for address in addresses]
@@ -154,6 +152,12 @@ class GdprSubjectFinder(models.AbstractModel):
             else:
                 match = "name"
             self._keep(found, model._name, row["id"], match)
+
+    @staticmethod
+    def _is_own_column(field):
+        """A plain column of the model's own table (not inherited through _inherits, translated or per company)."""
+        return bool(field.store and field.column_type and not field.inherited and not field.translate
+                    and not field.company_dependent)
 
     @api.model
     def _lines(self, request, env, found):
