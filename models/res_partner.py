@@ -139,8 +139,10 @@ class ResPartner(models.Model):
         """
         activity_type = self.env.ref("customer_relationship.mail_activity_type_contact_customer")
         # Contacts of a company are reminded through their company, which counts their interactions.
+        # Nobody is reminded to contact a person who objected or whose processing is restricted (GDPR).
         candidates = self.search(
-            [("needs_attention", "=", True), "|", ("is_company", "=", True), ("parent_id", "=", False)])
+            [("needs_attention", "=", True), "|", ("is_company", "=", True), ("parent_id", "=", False),
+             ("gdpr_objected", "=", False), ("gdpr_restricted", "=", False)])
         if not candidates:
             return
         self.env.cr.execute(SQL(

@@ -97,3 +97,18 @@ class TestGdprObjection(GdprCase):
         mails = self.env["mail.mail"].search([("subject", "=", "Mass offer")])
         self.assertEqual(mails.filtered(lambda m: m.res_id == self.subject.id).state, "cancel")
         self.assertNotEqual(mails.filtered(lambda m: m.res_id == other.id).state, "cancel")
+
+    def test_no_cadence_reminder_for_objecting_or_restricted_people(self):
+        restricted = self.env["res.partner"].create({"name": "Restricted Person", "contact_cadence_days": 7})
+        self.subject.contact_cadence_days = 7
+        keen = self.env["res.partner"].create({"name": "Keen Customer", "contact_cadence_days": 7})
+        self._verified("objection").action_execute()
+        request = self._verified("restriction", partner_id=restricted.id, requester_name="Restricted Person",
+                                 requester_email=False)
+        request.action_execute()
+        self.env["res.partner"]._cron_contact_cadence()
+        activity_type = self.env.ref("customer_relationship.mail_activity_type_contact_customer")
+        reminded = self.env["mail.activity"].search([
+            ("res_model", "=", "res.partner"), ("activity_type_id", "=", activity_type.id),
+            ("res_id", "in", (self.subject | restricted | keen).ids)]).mapped("res_id")
+        self.assertEqual(reminded, keen.ids)
