@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# make bench: builds (once per addon version) a large database, then measures P1-P7 side by side with
+# make bench: builds (once per addon version) a large database, then measures P1-P8 side by side with
 # Odoo's own equivalents and prints the table (also bench/results.json). CR_BENCH_REPS sets repetitions,
 # CR_BENCH_ONLY=P1,P4 measures only those.
 source "$(dirname "$0")/common.sh"

@@ -1,4 +1,5 @@
 import logging
+from collections import defaultdict
 
 from odoo import _
 from odoo import api
@@ -47,6 +48,7 @@ class MailMessage(models.Model):
             if message.model == "res.partner" and message.res_id:
                 partners |= self.env["res.partner"].browse(message.res_id)
             concerned[message] = partners
+        record_companies = self._relationship_record_companies()
         everyone = self.env["res.partner"].union(*concerned.values()).sudo()
         # Colleagues are not customers; archived, restricted or objecting partners get no new interactions.
         eligible = everyone.filtered(lambda p: p.active and not p.gdpr_restricted and not p.gdpr_objected
@@ -68,9 +70,24 @@ class MailMessage(models.Model):
                     "source": "email",
                     "message_id": message.id,
                     "user_id": message.author_id.user_ids[:1].id if message.author_id != partner else False,
-                    "company_id": False,
+                    # only that company sees it: the partner's, else the record's, else the poster's
+                    "company_id": partner.company_id.id or record_companies.get(message) or self.env.company.id,
                 })
         return vals_list
+
+    def _relationship_record_companies(self):
+        """{message: company id of the record it is posted on}, one read per model."""
+        by_model = defaultdict(list)
+        for message in self:
+            field = self.env[message.model]._fields.get("company_id") if message.model in self.env else None
+            if message.res_id and field and field.type == "many2one" and field.comodel_name == "res.company":
+                by_model[message.model].append(message.res_id)
+        companies = {}
+        for model, ids in by_model.items():
+            # sudo: the record's company decides who sees the interaction, whoever posted the message
+            for record in self.env[model].sudo().browse(ids).exists():
+                companies[(model, record.id)] = record.company_id.id
+        return {message: companies.get((message.model, message.res_id)) for message in self}
 
     def _relationship_capture_subject(self):
         preview = tools.html2plaintext(self.body or "").strip().split("\n")[0][:80]

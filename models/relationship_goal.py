@@ -1,16 +1,29 @@
 from collections import defaultdict
+from datetime import date
 from datetime import timedelta
 
 from odoo import _
 from odoo import api
 from odoo import fields
 from odoo import models
+from odoo.exceptions import AccessError
 from odoo.exceptions import UserError
 from odoo.exceptions import ValidationError
 from odoo.tools import date_utils
 from odoo.tools.safe_eval import safe_eval
 
 STATUSES = [("on_track", "On Track"), ("at_risk", "At Risk"), ("off_track", "Off Track")]
+# Written only by the goal's own methods (activation, measuring, closing, reviews), as superuser:
+# create and write refuse them from users, whatever the client sends.
+COMPUTED_BY_ADDON = frozenset({
+    "state", "baseline_value", "date_baseline", "current_value", "best_value", "achievability_flag", "progress",
+    "expected_progress", "status", "date_last_measured", "measurement_ids", "review_quarter", "scope_user_id"})
+# The partners a goal counts: evaluated with the rights of the user who last set them (scope_user_id).
+SCOPE_FIELDS = ("partner_domain", "team_user_ids", "pipeline_id")
+# A goal's dates lie in these bounds, so its baseline and history windows (up to two years, or one
+# period, before the start) remain real dates.
+GOAL_DATE_MIN = date(1970, 1, 1)
+GOAL_DATE_MAX = date(2199, 12, 31)
 
 
 class RelationshipGoal(models.Model):
@@ -28,6 +41,9 @@ class RelationshipGoal(models.Model):
                                  help="Only partners matching this filter count.")
     team_user_ids = fields.Many2many("res.users", string="Team",
                                      help="When set, only partners whose salesperson is in the team count.")
+    scope_user_id = fields.Many2one(
+        "res.users", string="Partners Chosen By", readonly=True, copy=False,
+        help="The goal counts only the partners this user could read when setting the partners, pipeline or team.")
     # Measurable
     kpi_id = fields.Many2one("relationship.kpi", string="KPI", index=True, tracking=True, ondelete="restrict")
     kpi_unit = fields.Selection(related="kpi_id.unit")
@@ -60,7 +76,8 @@ class RelationshipGoal(models.Model):
     state = fields.Selection(
         [("draft", "Draft"), ("active", "Active"), ("achieved", "Achieved"), ("missed", "Missed"),
          ("cancelled", "Cancelled")],
-        required=True, default="draft", index=True, tracking=True, group_expand="_group_expand_state")
+        required=True, default="draft", index=True, tracking=True, group_expand="_group_expand_state",
+        readonly=True, copy=False)
     color = fields.Integer()
 
     smart_s = fields.Boolean(string="Specific", compute="_compute_smart")
@@ -80,6 +97,46 @@ class RelationshipGoal(models.Model):
     measurement_count = fields.Integer(compute="_compute_measurement_count")
     review_quarter = fields.Char(readonly=True, copy=False,
                                  help="Quarter (e.g. 2026-Q4) of the last quarterly review activity.")
+
+    # ------------------------------------------------------------------
+    # Nothing computed can be forged
+    # ------------------------------------------------------------------
+    @api.model_create_multi
+    def create(self, vals_list):
+        to_activate = []
+        vals_list = [dict(vals) for vals in vals_list]  # the caller's dictionaries stay as they were
+        for index, vals in enumerate(vals_list):
+            if vals.get("state") == "active" and not self.env.su:
+                # an active goal passed the SMART check: created as draft, then activated like by the button
+                vals["state"] = "draft"
+                to_activate.append(index)
+            if vals.get("state", "draft") != "draft":
+                self._check_not_forged(vals)
+            self._check_not_forged({key: value for key, value in vals.items() if key != "state"})
+            vals["scope_user_id"] = self.env.uid
+        goals = super().create(vals_list)
+        goals.browse([goals.ids[index] for index in to_activate]).action_activate()
+        return goals
+
+    def write(self, vals):
+        self._check_not_forged(vals)
+        if any(name in vals for name in SCOPE_FIELDS):
+            vals = dict(vals, scope_user_id=self.env.uid)
+        return super().write(vals)
+
+    @api.model
+    def _check_not_forged(self, vals):
+        forged = sorted(COMPUTED_BY_ADDON.intersection(vals))
+        if forged and not self.env.su:
+            raise AccessError(_(
+                "%(fields)s of a goal are set by the goal itself (activation and measuring): use the goal's "
+                "buttons instead of writing them.",
+                fields=", ".join(self._fields[name]._description_string(self.env) for name in forged)))
+
+    def _write_computed(self, vals):
+        """The goal's own methods set what users cannot: callers checked the user's right to act first."""
+        # sudo: these fields are refused to users in write(); the goal's methods are the only way to set them
+        return self.sudo().write(vals)
 
     # ------------------------------------------------------------------
     # Computes and constraints
@@ -118,6 +175,10 @@ class RelationshipGoal(models.Model):
     @api.constrains("date_start", "date_deadline")
     def _check_dates(self):
         for goal in self:
+            if any(day and not GOAL_DATE_MIN <= day <= GOAL_DATE_MAX for day in (goal.date_start, goal.date_deadline)):
+                raise ValidationError(_(
+                    "The dates of the goal “%(goal)s” must lie between %(min)s and %(max)s.",
+                    goal=goal.name, min=GOAL_DATE_MIN, max=GOAL_DATE_MAX))
             if goal.date_start and goal.date_deadline and goal.date_deadline <= goal.date_start:
                 raise ValidationError(_(
                     "The deadline of the goal “%(goal)s” must be after its start date (%(start)s).",
@@ -140,6 +201,13 @@ class RelationshipGoal(models.Model):
                 raise ValidationError(_(
                     "The partner filter of the goal “%(goal)s” is not valid: %(error)s. Fix it with the domain "
                     "editor.", goal=goal.name, error=error)) from error
+
+    @api.constrains("pipeline_id", "kpi_id")
+    def _check_readable_scope(self):
+        # a many2one takes any id: a pipeline or KPI of another company must not be measured for this user
+        if not self.env.su:
+            self.pipeline_id.check_access("read")
+            self.kpi_id.check_access("read")
 
     @api.constrains("parent_id")
     def _check_parent(self):
@@ -197,17 +265,23 @@ class RelationshipGoal(models.Model):
         return list(domain)
 
     def _scope(self):
-        """Hashable scope key, and compute_value's keyword arguments for it."""
+        """Hashable scope key, and compute_value's keyword arguments for it.
+
+        The partner filter is turned into a sub-query with the rights of the user who set it: the KPIs
+        are computed as superuser, and the filter must not count partners that user cannot read.
+        """
         self.ensure_one()
         domain = self._partner_domain_list()
         if self.team_user_ids:
             domain = ["&", ("user_id", "in", self.team_user_ids.ids), *(domain or [(1, "=", 1)])]
+        chooser = self.scope_user_id or self.env.ref("base.user_root")
+        partners = self.env(user=chooser.id, su=False, context={"active_test": False})["res.partner"]
         kwargs = {
-            "partner_domain": domain or None,
+            "partner_domain": [("id", "in", partners._search(domain))] if domain else None,
             "pipeline_ids": self.pipeline_id.ids or None,
             "company_ids": self.company_id.ids or None,
         }
-        return (repr(domain), self.pipeline_id.id, self.company_id.id), kwargs
+        return (repr(domain), self.pipeline_id.id, self.company_id.id, chooser.id), kwargs
 
     def _measure_baseline(self, cache=None):
         """Baseline (the window just before the start) and best value over the last two years.
@@ -230,6 +304,7 @@ class RelationshipGoal(models.Model):
     # ------------------------------------------------------------------
     def action_activate(self):
         """Activate SMART goals; one UserError lists every missing criterion of every goal."""
+        self.check_access("write")  # the baseline is measured for those who may change the goal only
         errors, updates, cache = [], {}, {}
         for goal in self.filtered(lambda g: g.state == "draft"):
             baseline = best = None
@@ -245,10 +320,11 @@ class RelationshipGoal(models.Model):
         if errors:
             raise UserError("\n".join(errors))
         for goal, vals in updates.items():
-            goal.write(vals)
+            goal._write_computed(vals)
         return True
 
     def action_measure(self):
+        self.check_access("write")
         active = self.filtered(lambda g: g.state == "active")
         if not active:
             raise UserError(_("Only active goals are measured: activate the goal first."))
@@ -256,13 +332,16 @@ class RelationshipGoal(models.Model):
         return True
 
     def action_cancel(self):
-        self.write({"state": "cancelled"})
+        self.check_access("write")
+        self._write_computed({"state": "cancelled"})
 
     def action_draft(self):
-        self.filtered(lambda g: g.state == "cancelled").write({"state": "draft"})
+        self.check_access("write")
+        self.filtered(lambda g: g.state == "cancelled")._write_computed({"state": "draft"})
 
     def action_view_measurements(self):
-        self.ensure_one()
+        if len(self) != 1:
+            raise UserError(_("Open the measurements of one goal at a time."))
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "customer_relationship.action_relationship_goal_measurement")
         action["domain"] = [("goal_id", "=", self.id)]
@@ -279,14 +358,15 @@ class RelationshipGoal(models.Model):
         """
         today = today or fields.Date.context_today(self)
         # measured values are not tracked; closing logs its own batch of messages (_close_past_deadline)
-        goals = self.with_context(tracking_disable=True).filtered(lambda g: g.state == "active" and g.kpi_id)
+        # sudo: measuring sets computed fields users cannot write (callers checked the right to act)
+        goals = self.sudo().with_context(tracking_disable=True).filtered(lambda g: g.state == "active" and g.kpi_id)
         groups = defaultdict(list)
         for goal in goals:
             date_measured = min(today, goal.date_deadline)
             window = goal.kpi_id._window(date_measured, goal._period_days())
             # the raw filter text, not the parsed scope: parsing it per goal cost more than the KPI queries
             key = (goal.partner_domain or "[]", tuple(goal.team_user_ids.ids), goal.pipeline_id.id,
-                   goal.company_id.id)
+                   goal.company_id.id, goal.scope_user_id.id)
             groups[(goal.kpi_id, window, key)].append(goal.id)
         Kpi = self.env["relationship.kpi"]
         values, was_at_risk = {}, {goal: goal.status == "at_risk" for goal in goals}
@@ -306,7 +386,7 @@ class RelationshipGoal(models.Model):
             statuses[Kpi._status(goal.progress, goal.expected_progress)].append(goal.id)
         for status, goal_ids in statuses.items():
             goals.browse(goal_ids).write({"status": status})
-        self.env["relationship.goal.measurement"]._record(values)
+        goals.env["relationship.goal.measurement"]._record(values)
         goals._notify_at_risk([g for g in goals if g.status == "at_risk" and not was_at_risk[g]])
         goals._close_past_deadline(today)
 
@@ -335,7 +415,7 @@ class RelationshipGoal(models.Model):
                 (achieved, "achieved", _("The deadline has passed and the target was reached: goal achieved.")),
                 (missed, "missed", _("The deadline has passed and the target was not reached: goal missed."))):
             if goals:
-                goals.write({"state": state})
+                goals._write_computed({"state": state})
                 goals._message_log_batch({goal.id: body for goal in goals})
 
     @api.model
@@ -356,4 +436,4 @@ class RelationshipGoal(models.Model):
             owned.activity_schedule(
                 "customer_relationship.mail_activity_type_goal_review", date_deadline=deadline, user_id=owner.id,
                 note=_("Review the goal and the relationship strategy behind it for %(quarter)s.", quarter=quarter))
-        goals.write({"review_quarter": quarter})
+        goals._write_computed({"review_quarter": quarter})

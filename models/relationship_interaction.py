@@ -5,6 +5,7 @@ from odoo import api
 from odoo import fields
 from odoo import models
 from odoo import tools
+from odoo.exceptions import AccessError
 from odoo.exceptions import ValidationError
 
 FOLLOW_UP_FIELDS = ("next_activity_type_id", "next_activity_date", "next_activity_summary", "next_activity_user_id")
@@ -126,6 +127,13 @@ class RelationshipInteraction(models.Model):
 
     @api.constrains("partner_id")
     def _check_partner_usable(self):
+        if not self.env.su:
+            # record rules of the user's current companies: no interaction on a partner they cannot see
+            Partner = self.env["res.partner"].with_context(active_test=False)
+            readable = Partner.search([("id", "in", self.partner_id.ids)])
+            if self.partner_id - readable:
+                raise AccessError(_("You can log interactions only on contacts you can see in your current "
+                                    "companies: switch company, or ask a colleague of the contact's company."))
         for partner in self.partner_id:
             if not partner.active:
                 raise ValidationError(_(

@@ -1,4 +1,5 @@
 from collections import Counter
+from datetime import date
 from datetime import datetime
 from datetime import time
 from datetime import timedelta
@@ -7,6 +8,7 @@ from odoo import _
 from odoo import api
 from odoo import fields
 from odoo import models
+from odoo.exceptions import AccessError
 from odoo.exceptions import UserError
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL
@@ -22,6 +24,13 @@ BUILTINS = [
     ("interaction_count", "Interaction Count"),
 ]
 STAGE_BUILTINS = ("acquisition", "retention_rate", "churn_rate", "growth_rate")
+# What a KPI measures in other models: only administrators define it (README, "Who defines what is measured").
+DEFINITION_FIELDS = ("model_id", "domain", "date_field_id", "partner_field_id", "aggregate", "field_id")
+# Built-in KPIs come with the addon's data (loaded as superuser): nobody makes a KPI built-in.
+BUILTIN_FIELDS = ("kind", "builtin_key")
+# Any real period lies between these; beyond them the date arithmetic of a period would overflow.
+PERIOD_MIN = date(1000, 1, 1)
+PERIOD_MAX = date(9000, 12, 31)
 
 
 class RelationshipKpi(models.Model):
@@ -36,6 +45,7 @@ class RelationshipKpi(models.Model):
     """
 
     _name = "relationship.kpi"
+    _inherit = ["relationship.shared.config.mixin"]
     _description = "Relationship KPI"
     _order = "sequence, id"
 
@@ -74,6 +84,7 @@ class RelationshipKpi(models.Model):
         domain="[('model_id', '=', model_id), ('ttype', 'in', ('integer', 'float', 'monetary')),"
                " ('store', '=', True)]")
     goal_count = fields.Integer(compute="_compute_goal_count", string="Goals")
+    can_edit_definition = fields.Boolean(compute="_compute_can_edit_definition")
 
     _sql_constraints = [
         ("code_unique", "UNIQUE(code, company_id)", "Another KPI already uses this code: choose a unique code."),
@@ -84,9 +95,51 @@ class RelationshipKpi(models.Model):
         for kpi in self:
             kpi.goal_count = counts.get(kpi, 0)
 
+    def _compute_can_edit_definition(self):
+        self.can_edit_definition = self.env.is_system()
+
+    # ------------------------------------------------------------------
+    # Who defines what is measured
+    # ------------------------------------------------------------------
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._check_definition_rights(vals, creating=True)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._check_definition_rights(vals)
+        return super().write(vals)
+
+    @api.model
+    def _check_definition_rights(self, vals, creating=False):
+        """Managers use KPIs in goals; what a KPI counts in other models is the administrators' choice.
+
+        A custom KPI computed for a goal counts records whatever the rights of the goal's readers (as
+        gamification's goal definitions do), so defining one publishes figures: administrators only.
+        """
+        if self.env.su:
+            return
+        made_builtin = vals.get("kind", "custom") != "custom" or vals.get("builtin_key") if creating \
+            else any(name in vals for name in BUILTIN_FIELDS)
+        if made_builtin:
+            raise AccessError(_("Built-in KPIs come with the application: a KPI cannot be made built-in, nor "
+                                "can its formula be changed. Create a custom KPI instead."))
+        if (creating or any(name in vals for name in DEFINITION_FIELDS)) and not self.env.is_system():
+            raise AccessError(_("Only administrators define what a KPI measures (its model, filter, date, partner "
+                                "and measured fields, and how they are totalled). Ask an administrator, then use "
+                                "the KPI in your goals."))
+
     # ------------------------------------------------------------------
     # Validation
     # ------------------------------------------------------------------
+    @api.constrains("kind", "builtin_key")
+    def _check_kind(self):
+        for kpi in self:
+            if (kpi.kind == "builtin") != bool(kpi.builtin_key):
+                raise ValidationError(_("The KPI “%(kpi)s” must be either built-in with a formula, or custom without "
+                                        "one.", kpi=kpi.name))
+
     @api.constrains("kind", "model_id", "domain", "date_field_id", "aggregate", "field_id", "partner_field_id")
     def _check_custom_definition(self):
         # Model and field metadata (ir.model) is readable by administrators only: managers configure KPIs.
@@ -94,7 +147,7 @@ class RelationshipKpi(models.Model):
             kpi._check_custom_one()
 
     def _check_custom_one(self):
-        if not self.model_id:
+        if not self.model_id or self.model_id.model not in self.env:  # model_id 0 over RPC has no model
             raise ValidationError(_("The custom KPI “%(kpi)s” needs a model to measure.", kpi=self.name))
         self._check_field(self.date_field_id, DATE_TYPES, _("Date Field"), _("a date or date-time field"))
         if self.aggregate in ("sum", "average"):
@@ -118,6 +171,12 @@ class RelationshipKpi(models.Model):
             raise ValidationError(_(
                 "The %(label)s “%(field)s” of the KPI “%(kpi)s” must be %(what)s stored on %(model)s.",
                 label=label, field=field.field_description, kpi=self.name, what=what, model=self.model_id.name))
+        if model_field.groups:
+            # goals show the figure to every relationship user, outside the field's groups
+            raise ValidationError(_(
+                "The %(label)s “%(field)s” of the KPI “%(kpi)s” is restricted to some groups of users, so its "
+                "figures cannot be shown in goals: choose another field.",
+                label=label, field=field.field_description, kpi=self.name))
 
     def _custom_domain(self):
         try:
@@ -155,11 +214,10 @@ class RelationshipKpi(models.Model):
         ``company_ids`` to records of those companies or shared ones (needed under sudo, where record
         rules do not apply). Each KPI costs one query whatever the number of partners.
         """
-        self.ensure_one()
-        date_from, date_to = fields.Date.to_date(date_from), fields.Date.to_date(date_to)
-        if date_to < date_from:
-            raise UserError(_("A KPI period cannot end (%(end)s) before it starts (%(start)s).",
-                              start=date_from, end=date_to))
+        if len(self) != 1:
+            raise UserError(_("Compute one KPI at a time: this call was made on %(count)s KPIs.", count=len(self)))
+        date_from, date_to = self._check_period(date_from, date_to)
+        partner_domain = self._check_partner_domain(partner_domain)
         scope = (partner_domain, pipeline_ids, company_ids)
         if self.kind == "custom":
             return self._compute_custom(date_from, date_to, *scope)
@@ -171,6 +229,37 @@ class RelationshipKpi(models.Model):
             figures = builtin._stage_figures(date_from, date_to, *scope)
             return self._stage_formula(self.builtin_key, figures)
         raise UserError(_("The KPI “%(kpi)s” has no formula.", kpi=self.name))
+
+    @api.model
+    def _check_period(self, date_from, date_to):
+        try:
+            date_from, date_to = fields.Date.to_date(date_from), fields.Date.to_date(date_to)
+        except (TypeError, ValueError) as error:
+            raise UserError(_("A KPI period needs two dates (YYYY-MM-DD): %(error)s.", error=error)) from error
+        if not (date_from and date_to):
+            raise UserError(_("A KPI period needs a start date and an end date."))
+        if date_to < date_from:
+            raise UserError(_("A KPI period cannot end (%(end)s) before it starts (%(start)s).",
+                              start=date_from, end=date_to))
+        if date_from < PERIOD_MIN or date_to > PERIOD_MAX:
+            raise UserError(_("A KPI period must lie between %(min)s and %(max)s.", min=PERIOD_MIN, max=PERIOD_MAX))
+        return date_from, date_to
+
+    @api.model
+    def _check_partner_domain(self, partner_domain):
+        """The partner filter as a list, checked with the caller's rights; UserError when malformed."""
+        if not partner_domain:
+            return None
+        if not isinstance(partner_domain, list | tuple):
+            raise UserError(_("The partner filter must be a list of conditions, e.g. [('is_company', '=', True)]."))
+        try:
+            self.env["res.partner"]._search(list(partner_domain))
+        except AccessError:
+            raise
+        except Exception as error:  # noqa: BLE001 - any parse or field error makes the filter unusable
+            raise UserError(_("The partner filter %(domain)s is not valid: %(error)s.",
+                              domain=partner_domain, error=error)) from error
+        return list(partner_domain)
 
     @staticmethod
     def _period_instants(date_from, date_to):

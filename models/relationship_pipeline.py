@@ -7,6 +7,7 @@ from odoo.exceptions import ValidationError
 
 class RelationshipPipeline(models.Model):
     _name = "relationship.pipeline"
+    _inherit = ["relationship.shared.config.mixin"]
     _description = "Relationship Pipeline"
     _order = "sequence, id"
 

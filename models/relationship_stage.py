@@ -8,6 +8,7 @@ from odoo.fields import Command
 
 class RelationshipStage(models.Model):
     _name = "relationship.stage"
+    _inherit = ["relationship.shared.config.mixin"]
     _description = "Relationship Stage"
     _order = "pipeline_id, sequence, id"
 

@@ -14,6 +14,8 @@ from odoo.tools import SQL
 
 NEVER_CONTACTED_DAYS = 99999
 INTERACTION_STATS = ("interaction_count", "last_interaction_date")
+# Kept up to date by the addon only (interaction statistics, stage moves): users never write them.
+COMPUTED_BY_ADDON = (*INTERACTION_STATS, "date_stage_entered")
 
 # Cleared when a person's data is erased (bank accounts are unlinked).
 PARTNER_ERASED_FIELDS = [
@@ -22,6 +24,30 @@ PARTNER_ERASED_FIELDS = [
     "company_registry",
 ]
 GDPR_FLAGS = {"gdpr_restricted", "gdpr_objected"}
+
+
+class ResPartnerComputedGuard(models.Model):
+    """Drops the addon's counters and stage date from users' create and write (first in file, last in MRO).
+
+    Readonly in the views is no protection: an RPC call could set them. They are dropped rather than
+    refused because Odoo's contact merge writes every stored field of the merged contacts back, these
+    included. The addon itself writes them as superuser.
+    """
+
+    _inherit = "res.partner"
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        return super().create([self._without_computed(vals) for vals in vals_list])
+
+    def write(self, vals):
+        return super().write(self._without_computed(vals))
+
+    @api.model
+    def _without_computed(self, vals):
+        if self.env.su:
+            return vals
+        return {name: value for name, value in vals.items() if name not in COMPUTED_BY_ADDON}
 
 
 class ResPartner(models.Model):
@@ -111,7 +137,7 @@ class ResPartner(models.Model):
 
     def action_log_interaction(self):
         """Quick form to log an interaction with this partner."""
-        self.ensure_one()
+        self._check_one_contact()
         return {
             "type": "ir.actions.act_window",
             "name": _("Log Interaction"),
@@ -123,13 +149,18 @@ class ResPartner(models.Model):
         }
 
     def action_view_interactions(self):
-        self.ensure_one()
+        self._check_one_contact()
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "customer_relationship.action_relationship_interaction")
         field = "commercial_partner_id" if self.commercial_partner_id == self else "partner_id"
         action["domain"] = [(field, "=", self.id)]
         action["context"] = {"default_partner_id": self.id}
         return action
+
+    def _check_one_contact(self):
+        # public buttons: an RPC call on several contacts gets a sentence, not "Expected singleton"
+        if len(self) != 1:
+            raise UserError(_("Open the interactions of one contact at a time."))
 
     @api.model
     def _cron_contact_cadence(self):
@@ -360,7 +391,8 @@ class ResPartner(models.Model):
             "date_enter": now,
             "user_id": self.env.uid,
         } for partner in entering])
-        return super(ResPartner, entering).write({"date_stage_entered": now})
+        # sudo: the stage date is dropped from users' writes (ResPartnerComputedGuard); moving the partner sets it
+        return super(ResPartner, entering.sudo()).write({"date_stage_entered": now})
 
     # ------------------------------------------------------------------
     # GDPR

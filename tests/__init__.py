@@ -1,5 +1,6 @@
 from . import common
 from . import gdpr_common
+from . import test_access_attacks
 from . import test_access_matrix
 from . import test_bad_input_property
 from . import test_company_isolation
@@ -21,5 +22,6 @@ from . import test_kpi_builtin
 from . import test_kpi_common
 from . import test_kpi_custom
 from . import test_pipeline_stages
+from . import test_public_surface
 from . import test_settings
 from . import test_ui_tours

@@ -110,6 +110,20 @@ class TestGoalSmart(GoalCase):
         with raises(self, ValidationError, "equals its baseline"):
             goal.write({"target_value": 2.0})
 
+    def test_far_dates_are_refused(self):
+        """Issue 14: 9999-12-31 or 0001-01-02 once raised OverflowError on activation."""
+        for dates in (("2026-11-01", "9999-12-31"), ("0001-01-02", "2026-12-31")):
+            with self.subTest(dates=dates), raises(self, ValidationError, "must lie between 1970-01-01 and 2199-12-31"):
+                self._goal(name="Far", date_start=dates[0], date_deadline=dates[1])
+        self.assertFalse(self.env["relationship.goal"].search([("name", "=", "Far")]))
+        goal = self._goal()
+        with raises(self, ValidationError, "must lie between"):
+            goal.with_user(self.user_manager).write({"date_deadline": "9999-12-31"})
+        # the widest goal allowed still activates: its history windows stay real dates
+        wide = self._goal(name="Wide", date_start="1970-01-01", date_deadline="2199-12-31", target_value=9.0)
+        wide.action_activate()
+        self.assertEqual((wide.state, wide.baseline_value), ("active", 0.0))
+
     def test_invalid_partner_filter(self):
         with raises(self, ValidationError, "partner filter of the goal “Bad” is not valid"):
             self._goal(name="Bad", partner_domain="[('no_such_field', '=', 1)]")

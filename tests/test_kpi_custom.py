@@ -109,3 +109,21 @@ class TestKpiCustom(RelationshipCase):
         self.assertEqual(len(per_company), 2, "the same code in two companies is fine")
         with raises(self, ValidationError, "already uses the code “SHARED”"), self.env.cr.savepoint():
             Kpi.create([{**vals, "code": "SHARED", "company_id": False}] * 2)
+
+    def test_bad_arguments_get_a_sentence(self):
+        """Issue 14: malformed filters, far dates and calls on several KPIs are refused, never crash."""
+        kpi = self._kpi(aggregate="count")
+        period = ("2026-01-01", "2026-03-31")
+        for domain in ([1, 2], "[('id', '=', 1)]", [("no_such_field", "=", 1)], [("id", "=")], {"id": 1}):
+            with self.subTest(domain=domain), raises(self, UserError, "partner filter"):
+                kpi.compute_value(*period, partner_domain=domain)
+        builtins = self.env.ref("customer_relationship.kpi_churn_rate") | kpi
+        with raises(self, UserError, "Compute one KPI at a time: this call was made on 2 KPIs"):
+            builtins.compute_value(*period)
+        for dates in (("2026-11-01", "9999-12-31"), ("0001-01-02", "2026-01-01")):
+            for one in builtins:
+                with self.subTest(dates=dates, kpi=one.code), raises(self, UserError, "must lie between"):
+                    one.compute_value(*dates)
+        for dates in (("2026-13-01", "2026-12-31"), (None, "2026-12-31"), (20260101, "2026-12-31")):
+            with self.subTest(dates=dates), raises(self, UserError, "KPI period needs"):
+                kpi.compute_value(*dates)
