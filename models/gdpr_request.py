@@ -126,6 +126,9 @@ class GdprRequest(models.Model):
             raise AccessError(_(
                 "%(fields)s of a GDPR request are set by its workflow only.",
                 fields=", ".join(sorted(self._fields[name].string for name in forged))))
+        for fname in ("requester_name", "requester_email"):
+            if vals.get(fname) and not isinstance(vals[fname], str):
+                raise ValidationError(_("“%(field)s” must be text.", field=self._fields[fname].string))
         if vals.get("date_received"):
             self._check_date_received(vals["date_received"])
         email = vals.get("requester_email")

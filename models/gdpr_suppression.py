@@ -44,6 +44,8 @@ class GdprSuppression(models.Model):
     @api.model
     def _addresses(self, value):
         """Every address of a field value ("a@x.org, B@Y.org "), normalised: case and spaces do not count."""
+        if not isinstance(value, str):
+            return []
         found = []
         for address in tools.email_split(value or "") or [(value or "").strip()]:
             normalized = tools.email_normalize(address) or address.strip().lower()
@@ -54,7 +56,9 @@ class GdprSuppression(models.Model):
     @api.model
     def _invalid_addresses(self, value):
         """The parts of a field value that are not an e-mail address ("broken@@x", "not an address")."""
-        parts = [part for part in re.split(r"[,;]", value or "") if part.strip()]
+        if not isinstance(value, str):
+            return [str(value)] if value else []
+        parts = [part for part in re.split(r"[,;]", value) if part.strip()]
         return [part.strip() for part in parts
                 if not VALID_ADDRESS.match(tools.email_normalize(part, strict=True) or "")]
 
