@@ -58,6 +58,9 @@
         "demo/gdpr_demo.xml",
     ],
     "assets": {
+        "web.assets_backend": [
+            "customer_relationship/static/src/**/*",
+        ],
         "web.assets_tests": [
             "customer_relationship/static/tests/tours/*.js",
         ],

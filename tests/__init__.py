@@ -24,4 +24,5 @@ from . import test_kpi_custom
 from . import test_pipeline_stages
 from . import test_public_surface
 from . import test_settings
+from . import test_stage_delete
 from . import test_ui_tours
