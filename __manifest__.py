@@ -32,6 +32,7 @@
         # GDPR
         "data/gdpr_data.xml",
         "views/gdpr_request_views.xml",
+        "views/gdpr_request_intake_views.xml",
         "views/gdpr_consent_views.xml",
         "views/gdpr_suppression_views.xml",
         "views/gdpr_suppression_confirm_views.xml",

@@ -3,8 +3,14 @@ from . import relationship_shared_config_mixin
 
 # isort: split
 from . import gdpr_consent
+from . import gdpr_data_erasure
+from . import gdpr_data_export
 from . import gdpr_request
+from . import gdpr_request_line
+from . import gdpr_request_status
+from . import gdpr_subject_finder
 from . import gdpr_suppression
+from . import mail_mail
 from . import mail_message
 from . import mail_thread
 from . import relationship_dashboard_card

@@ -50,8 +50,8 @@ class MailMessage(models.Model):
             concerned[message] = partners
         record_companies = self._relationship_record_companies()
         everyone = self.env["res.partner"].union(*concerned.values()).sudo()
-        # Colleagues are not customers; archived or restricted partners get no new interactions.
-        eligible = everyone.filtered(lambda p: p.active and not p.gdpr_restricted
+        # Colleagues are not customers; archived, restricted or objecting partners get no new interactions.
+        eligible = everyone.filtered(lambda p: p.active and not p.gdpr_restricted and not p.gdpr_objected
                                      and not any(not user.share for user in p.user_ids))
         existing = set() if new else set(self.env["relationship.interaction"].sudo().search_fetch(
             [("message_id", "in", self.ids)], ["message_id", "partner_id"]).mapped(

@@ -5,6 +5,7 @@ from odoo import _
 from odoo import api
 from odoo import fields
 from odoo import models
+from odoo.exceptions import AccessError
 from odoo.exceptions import UserError
 from odoo.osv.expression import AND
 from odoo.osv.expression import OR
@@ -20,8 +21,10 @@ COMPUTED_BY_ADDON = INTERACTION_STATS
 # Cleared when a person's data is erased (bank accounts are unlinked).
 PARTNER_ERASED_FIELDS = [
     "email", "phone", "mobile", "street", "street2", "zip", "city", "state_id", "country_id", "vat", "website",
-    "comment", "image_1920", "function", "title",
+    "comment", "image_1920", "function", "title", "ref", "company_name", "barcode",
+    "company_registry",
 ]
+GDPR_FLAGS = {"gdpr_restricted", "gdpr_objected"}
 
 
 class ResPartnerComputedGuard(models.Model):
@@ -175,6 +178,8 @@ class ResPartner(models.Model):
         return [
             ("needs_attention", "=", True),
             "|", ("is_company", "=", True), ("parent_id", "=", False),
+            # Nobody is reminded to contact a person who objected or whose processing is restricted (GDPR).
+            ("gdpr_objected", "=", False), ("gdpr_restricted", "=", False),
             ("relationship_membership_ids", "any", [("active", "=", True), ("stage_type", "in", ("open", "customer"))]),
             ("id", "not in", SQL("(SELECT partner_id FROM res_users WHERE partner_id IS NOT NULL)")),
             ("id", "not in", SQL("(SELECT partner_id FROM res_company WHERE partner_id IS NOT NULL)")),
@@ -357,16 +362,18 @@ class ResPartnerGdpr(models.Model):
         string="Objected to Processing", copy=False, tracking=True, readonly=True,
         help="GDPR art. 21: the person objected; their e-mail is on the mail blacklist.")
     gdpr_consent_ids = fields.One2many("gdpr.consent", "partner_id", string="Consents")
-    gdpr_consent_count = fields.Integer(compute="_compute_gdpr_consent_count", groups="base.group_user")
+    gdpr_consent_count = fields.Integer(
+        compute="_compute_gdpr_consent_count", groups="customer_relationship.group_privacy_officer")
 
     def _compute_gdpr_consent_count(self):
-        counts = dict(self.env["gdpr.consent"].sudo()._read_group(
+        counts = dict(self.env["gdpr.consent"]._read_group(
             [("partner_id", "in", self.ids)], ["partner_id"], ["__count"]))
         for partner in self:
             partner.gdpr_consent_count = counts.get(partner, 0)
 
     def action_view_gdpr_consents(self):
         self.ensure_one()
+        self.env["gdpr.consent"].check_access("read")
         return {
             "type": "ir.actions.act_window", "name": _("Consents"), "res_model": "gdpr.consent",
             "view_mode": "list,form", "domain": [("partner_id", "=", self.id)],
@@ -385,12 +392,30 @@ class ResPartnerGdpr(models.Model):
                 "so it cannot be saved on a contact. Remove the e-mail, or ask a Privacy Officer to confirm "
                 "a new, lawful basis for processing it.", emails=", ".join(suppressed)))
 
+    def _gdpr_check_flags(self, vals_list):
+        """Restriction and objection change only through a request an officer executes (logged in privacy.log).
+
+        On create a flag may only be left unset; on write only its current value may be repeated.
+        """
+        if self.env.su:
+            return
+        for vals in vals_list:
+            flags = GDPR_FLAGS & set(vals)
+            changed = any(vals[flag] for flag in flags) if not self else any(
+                partner[flag] != bool(vals[flag]) for partner in self for flag in flags)
+            if changed:
+                raise AccessError(_(
+                    "“Processing Restricted” and “Objected to Processing” change only when a Privacy Officer "
+                    "executes a restriction or objection request."))
+
     @api.model_create_multi
     def create(self, vals_list):
+        self.browse()._gdpr_check_flags(vals_list)
         self._gdpr_check_suppression([vals.get("email") for vals in vals_list])
         return super().create(vals_list)
 
     def write(self, vals):
+        self._gdpr_check_flags([vals])
         if vals.get("email"):
             self._gdpr_check_suppression([vals["email"]])
         return super().write(vals)
@@ -400,8 +425,8 @@ class ResPartnerGdpr(models.Model):
 
     def _gdpr_anonymise(self):
         """GDPR art. 17: keep the row (other records may point to it) but nothing that identifies the person."""
+        self.bank_ids.unlink()
         for partner in self:
-            partner.bank_ids.unlink()
-            vals = dict.fromkeys(PARTNER_ERASED_FIELDS, False)
+            vals = dict.fromkeys([name for name in PARTNER_ERASED_FIELDS if name in partner._fields], False)
             vals.update(name=partner._gdpr_anonymous_name(), active=False)
             partner.with_context(tracking_disable=True).write(vals)

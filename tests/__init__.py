@@ -12,6 +12,8 @@ from . import test_gdpr_erasure_e2e
 from . import test_gdpr_execution
 from . import test_gdpr_export
 from . import test_gdpr_request
+from . import test_gdpr_restriction
+from . import test_gdpr_rpc
 from . import test_goal_measure
 from . import test_goal_smart
 from . import test_i18n

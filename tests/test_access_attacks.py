@@ -96,12 +96,13 @@ class TestAccessAttacks(RelationshipCase):
             self.Kpi.with_user(self.user_admin).create(vals)
 
     def test_kpi_figures_use_the_rights_of_who_asks(self):
-        kpi = self.Kpi.with_user(self.user_admin).create(self._custom_vals("gdpr.request", "create_date"))
+        kpi = self.Kpi.create(self._custom_vals("gdpr.request", "create_date"))
         period = ("2026-01-01", "2026-12-31")
         self.assertEqual(kpi.with_user(self.user_officer).compute_value(*period), 4.0)
-        for user in (self.user_manager, self.user_rel):  # they read only the requests they registered
-            with self.subTest(user=user.login):
-                self.assertEqual(kpi.with_user(user).compute_value(*period), 0.0)
+        for user in (self.user_manager, self.user_rel):  # GDPR requests are the Privacy Officers' only
+            with self.subTest(user=user.login), self.assertRaisesRegex(ValidationError, "not allowed") as caught:
+                kpi.with_user(user).compute_value(*period)
+            self.assertNotIn("4", str(caught.exception), "no figure in the refusal")
         hidden = [("id", "=", self.hidden_partner.id)]
         self.assertEqual(self.interaction_count.compute_value(*period, partner_domain=hidden), 3.0)
         self.assertEqual(self.interaction_count.with_user(self.user_manager).compute_value(

@@ -46,10 +46,13 @@ EXPECTED = {
     # Cards are data; managers may rename and reorder them.
     "relationship.dashboard.card": {
         "internal": "", "portal": "", "user": "r", "manager": "rw", "officer": "r"},
-    # Any internal user registers a request (intake); the fixture is someone else's request, which only
-    # officers read (reading one's own is test_gdpr_request.test_internal_user_registers_and_sees_only_own).
+    # Requests are the officers'; others register one through the intake wizard and read its status in
+    # gdpr.request.status (test_gdpr_request.test_internal_user_registers_and_sees_only_status).
     "gdpr.request": {
-        "internal": "c", "portal": "", "user": "c", "manager": "c", "officer": "crwu"},
+        "internal": "", "portal": "", "user": "", "manager": "", "officer": "crwu"},
+    # Plan lines are made by the finder; the officer only reviews them.
+    "gdpr.request.line": {
+        "internal": "", "portal": "", "user": "", "manager": "", "officer": "rw"},
     "gdpr.consent": {
         "internal": "", "portal": "", "user": "", "manager": "", "officer": "crwu"},
     "gdpr.suppression": {
@@ -66,6 +69,9 @@ OPERATIONS = {"c": "create", "r": "read", "w": "write", "u": "unlink"}
 # Values a generic builder cannot guess (a constraint needs them); None means the model needs none.
 VALS_OVERRIDES = {
     "gdpr.suppression": lambda env: {"email_hash": f"{next(_UNIQUE):064x}"},
+    "gdpr.request.line": lambda env: {
+        "request_id": build_record(env, "gdpr.request").id, "res_model": "res.partner", "res_id": 1,
+        "match": "linked", "action": "export"},
     "res.partner": {"name": "Matrix Partner"},
     "relationship.goal": lambda env: {
         "kpi_id": env.ref("customer_relationship.kpi_acquisition").id,
@@ -102,12 +108,13 @@ def addon_models(env, reports=False):
 
 
 # Models the addon extends with behaviour only (no fields, no access of its own): Odoo's rules apply.
-EXTENDED_ONLY = {"mail.message"}
+EXTENDED_ONLY = {"mail.message", "mail.mail"}
 
 
 # Read access to the reports; nobody writes a view.
 REPORTS = {
     "relationship.funnel.report": {"internal": False, "portal": False, "user": True, "manager": True, "officer": True},
+    "gdpr.request.status": {"internal": True, "portal": False, "user": True, "manager": True, "officer": True},
 }
 
 
