@@ -57,6 +57,9 @@
         "demo/gdpr_demo.xml",
     ],
     "assets": {
+        "web.assets_backend": [
+            "customer_relationship/static/src/js/page_language.js",
+        ],
         "web.assets_tests": [
             "customer_relationship/static/tests/tours/*.js",
         ],

@@ -234,8 +234,8 @@ class RelationshipGoal(models.Model):
         best = self.best_value if best is None else best
         missing = {}
 
-        def goal_number(value):  # in the user's language: 12,5 in Turkish
-            return formatLang(self.env, value, digits=2)
+        def goal_number(value):  # in the user's language: "12,50" in Turkish, and "6" rather than "6.00"
+            return formatLang(self.env, value, digits=0 if value == round(value) else 2)
 
         if not (self.name and (self.description or "").strip()):
             missing["s"] = _("Specific: describe what exactly should change, and for whom (Description).")

@@ -23,3 +23,5 @@ from . import test_pipeline_stages
 from . import test_public_surface
 from . import test_settings
 from . import test_ui_tours
+from . import test_hidden_characters
+from . import test_goal_follow
