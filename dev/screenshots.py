@@ -38,7 +38,8 @@ def resolve_xmlids(base, session_id, path):
         module, name = match.group(1).split(".", 1)
         reply = requests.post(f"{base}/web/dataset/call_kw", cookies={"session_id": session_id}, timeout=60, json={
             "jsonrpc": "2.0", "params": {
-                "model": "ir.model.data", "method": "search_read", "args": [[("module", "=", module), ("name", "=", name)]],
+                "model": "ir.model.data", "method": "search_read",
+                "args": [[("module", "=", module), ("name", "=", name)]],
                 "kwargs": {"fields": ["res_id"], "limit": 1}}}).json()
         if not reply.get("result"):
             raise SystemExit(f"unknown XML id {match.group(1)}: {reply.get('error')}")
@@ -55,6 +56,10 @@ CONTENT_BOTTOM = """(() => {
     for (const part of parts) { bottom = Math.max(bottom, part.getBoundingClientRect().bottom); }
     return Math.ceil(bottom);
 })()"""
+
+
+READY = ("!!document.querySelector('.o_action_manager .o_view_controller')"
+         " && !document.querySelector('.o_loading_indicator, .o-main-components-container .o_loading')")
 
 
 class Page:
@@ -110,13 +115,13 @@ def main(base, db, out_dir, shots):
         for name, target_spec in shots:
             path, _sep, click = target_spec.partition("|")
             page.call("Page.navigate", url=base + resolve_xmlids(base, session_id, path))
-            ready = page.wait_for(
-                "!!document.querySelector('.o_action_manager .o_view_controller')"
-                " && !document.querySelector('.o_loading_indicator, .o-main-components-container .o_loading')")
+            ready = page.wait_for(READY)
             time.sleep(2)  # charts and kanban counters settle
             if click:
                 page.call("Runtime.evaluate", expression=f"document.querySelector({json.dumps(click)}).click()")
-                time.sleep(2)
+                time.sleep(2)  # the click may open another action: wait for it to render too
+                ready = page.wait_for(READY)
+                time.sleep(3)
             bottom = page.call("Runtime.evaluate", expression=CONTENT_BOTTOM, returnByValue=True)["result"]["value"]
             height = max(480, min(900, bottom + 24))
             data = page.call("Page.captureScreenshot", format="png", clip={

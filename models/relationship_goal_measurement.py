@@ -44,6 +44,6 @@ class RelationshipGoalMeasurement(models.Model):
             else:
                 # kpi and company given: the INSERT holds them, no UPDATE per batch of measurements
                 to_create.append({"goal_id": goal.id, "date": goal.date_last_measured, "value": value,
-                                  "target_value": goal.target_value, "expected_value": expected, "kpi_id": goal.kpi_id.id,
-                                  "company_id": goal.company_id.id})
+                                  "target_value": goal.target_value, "expected_value": expected,
+                                  "kpi_id": goal.kpi_id.id, "company_id": goal.company_id.id})
         return self.create(to_create)

@@ -11,8 +11,10 @@ from . import test_gdpr_erasure_e2e
 from . import test_gdpr_execution
 from . import test_gdpr_export
 from . import test_gdpr_request
+from . import test_goal_follow
 from . import test_goal_measure
 from . import test_goal_smart
+from . import test_hidden_characters
 from . import test_i18n
 from . import test_install
 from . import test_interaction_log
@@ -23,5 +25,3 @@ from . import test_pipeline_stages
 from . import test_public_surface
 from . import test_settings
 from . import test_ui_tours
-from . import test_hidden_characters
-from . import test_goal_follow

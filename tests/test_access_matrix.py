@@ -97,6 +97,7 @@ EXTENDED_ONLY = {"mail.message"}
 # Read access to the reports; nobody writes a view.
 REPORTS = {
     "relationship.funnel.report": {"internal": False, "portal": False, "user": True, "manager": True, "officer": True},
+    "relationship.goal.chart": {"internal": False, "portal": False, "user": True, "manager": True, "officer": True},
 }
 
 

@@ -4,6 +4,7 @@ from odoo.exceptions import UserError
 from odoo.tests import Form
 from odoo.tests import freeze_time
 from odoo.tools import convert_file
+from odoo.tools.safe_eval import safe_eval
 
 from .common import RelationshipCase
 from .test_goal_smart import GoalCase
@@ -59,10 +60,11 @@ class TestGoalFollow(GoalCase):
         with freeze_time("2026-05-15 12:00:00"):
             goal.action_measure()
         action = goal.action_view_measurements()
-        self.assertEqual((action["res_model"], action["domain"]), ("relationship.goal.chart", [("goal_id", "=", goal.id)]))
-        context = eval(action["context"])  # noqa: S307 - the action's own literal
+        self.assertEqual((action["res_model"], action["domain"]),
+                         ("relationship.goal.chart", [("goal_id", "=", goal.id)]))
+        context = safe_eval(action["context"])
         self.assertIs(context["fill_temporal"], False)
-        groups = self.env["relationship.goal.chart"].with_context(context).read_group(
+        groups = self.env["relationship.goal.chart"].with_context(**context).read_group(
             action["domain"], ["value:avg"], ["date:day", "series"], lazy=False)
         got = [(group["date:day"], group["series"], round(group["value"], 4)) for group in groups]
         self.assertEqual(got, [

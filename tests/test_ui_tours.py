@@ -46,7 +46,7 @@ class TestUiTours(HttpCase):
         self.assertEqual((goal.state, goal.baseline_value, goal.current_value, goal.status),
                          ("active", 2.0, 5.0, "on_track"))
         self.assertEqual(goal.progress, 50.0)
-        self.assertEqual(goal.measurement_ids.mapped("expected_value"), [2 + 6 * 30 / 89])
+        self.assertAlmostEqual(goal.measurement_ids.expected_value, 2 + 6 * 30 / 89)
 
     def test_goal_follow_tour_english(self):
         self._follow_goal("en_US")
