@@ -36,8 +36,6 @@ function followSteps({ lang, number }) {
         },
         { trigger: "button[name=action_view_measurements]", run: "click" },
         { trigger: ".o_graph_renderer canvas" },
-        { trigger: ".o_breadcrumb .o_back_button a, .o_breadcrumb .breadcrumb-item a", run: "click" },
-        { trigger: `.o_form_view .o_field_widget[name=current_value]:contains('${number("5.00")}')` },
     ];
 }
 
