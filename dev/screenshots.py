@@ -12,6 +12,7 @@ import json
 import os
 import re
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
@@ -92,7 +93,10 @@ def main(base, db, out_dir, shots):
     browser = shutil.which("chromium") or shutil.which("chromium-browser")
     if not browser:
         raise SystemExit("Chromium is missing: apt-get install chromium")
-    port = 9333
+    # a free port: two captures at once (other clones) must not drive each other's browser
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
     profile = tempfile.mkdtemp()
     proc = subprocess.Popen([
         browser, "--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-quic",

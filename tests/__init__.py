@@ -2,6 +2,7 @@ from . import common
 from . import gdpr_common
 from . import test_access_attacks
 from . import test_access_matrix
+from . import test_apps_page
 from . import test_bad_input_property
 from . import test_company_isolation
 from . import test_dashboard
