@@ -1,11 +1,11 @@
 {
     "name": "Customer Relationship Toolkit",
-    "summary": "Interaction log, partner pipelines, SMART goals from KPIs and GDPR requests",
+    "summary": "Log customer interactions, move partners through pipelines, set SMART goals measured from KPIs, "
+               "and answer GDPR and KVKK requests",
     "version": "18.0.2.0.0",
     "category": "Sales/CRM",
     "license": "LGPL-3",
-    "author": "customer_relationship",
-    "website": "https://github.com/customer-relationship/customer_relationship",
+    "author": "Customer Relationship Toolkit contributors",
     "application": True,
     "installable": True,
     "depends": ["mail", "contacts", "privacy_lookup"],

@@ -2,6 +2,7 @@ from . import common
 from . import gdpr_common
 from . import test_access_attacks
 from . import test_access_matrix
+from . import test_apps_page
 from . import test_bad_input_property
 from . import test_company_isolation
 from . import test_dashboard
@@ -14,8 +15,10 @@ from . import test_gdpr_export
 from . import test_gdpr_request
 from . import test_gdpr_restriction
 from . import test_gdpr_rpc
+from . import test_goal_follow
 from . import test_goal_measure
 from . import test_goal_smart
+from . import test_hidden_characters
 from . import test_i18n
 from . import test_install
 from . import test_interaction_log

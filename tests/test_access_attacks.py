@@ -113,14 +113,14 @@ class TestAccessAttacks(RelationshipCase):
         probe = self.env["relationship.goal"].create(self._goal_vals(target_value=5.0, achievability_note="x"))
         probe.action_activate()
         self.assertEqual(probe.baseline_value, 3.0)
-        # the manager's goal: target 2 would be "worse than the baseline (3.0)" if the filter leaked
+        # the manager's goal: target 2 would be "worse than the baseline (3)" if the filter leaked
         goal = self.env["relationship.goal"].with_user(self.user_manager).create(self._goal_vals())
         self.assertEqual(goal.scope_user_id, self.user_manager)
         with self.assertRaises(UserError) as caught:
             goal.action_activate()
         message = str(caught.exception)
-        self.assertIn("best value reached in an equal-length period of the last two years (0.0)", message)
-        self.assertNotIn("3.0", message)
+        self.assertIn("best value reached in an equal-length period of the last two years (0)", message)
+        self.assertNotIn("(3)", message)
         goal.achievability_note = "A fair in May."
         goal.action_activate()
         self.assertEqual((goal.state, goal.baseline_value, goal.best_value), ("active", 0.0, 0.0))
@@ -145,10 +145,12 @@ class TestAccessAttacks(RelationshipCase):
             as_user.action_activate()
         self.assertEqual((goal.state, goal.date_baseline), ("draft", False))
         goal.action_activate()
+        activation_measurement = goal.measurement_ids
+        self.assertEqual(len(activation_measurement), 1)  # activation measures at once
         for action in (as_user.action_measure, as_user.action_cancel):
             with self.subTest(action=action.__name__), self.assertRaises(AccessError):
                 action()
-        self.assertFalse(goal.measurement_ids)
+        self.assertEqual(goal.measurement_ids, activation_measurement)
         self.assertEqual(goal.state, "active")
 
     # ------------------------------------------------------------------

@@ -115,6 +115,7 @@ EXTENDED_ONLY = {"mail.message", "mail.mail"}
 REPORTS = {
     "relationship.funnel.report": {"internal": False, "portal": False, "user": True, "manager": True, "officer": True},
     "gdpr.request.status": {"internal": True, "portal": False, "user": True, "manager": True, "officer": True},
+    "relationship.goal.chart": {"internal": False, "portal": False, "user": True, "manager": True, "officer": True},
 }
 
 

@@ -2,7 +2,11 @@ import base64
 import io
 import json
 import zipfile
+from datetime import datetime
+from datetime import time
+from datetime import timedelta
 
+from odoo import fields
 from odoo.tests import HttpCase
 from odoo.tests import tagged
 
@@ -18,6 +22,37 @@ class TestUiTours(HttpCase):
         self.assertEqual(goal.kpi_id, self.env.ref("customer_relationship.kpi_acquisition"))
         self.assertEqual(goal.target_value, 5.0)
         self.assertTrue(goal.achievability_note)
+
+    def _follow_goal(self, lang):
+        """A goal on the interactions of one partner: 2 in the baseline period, 5 in the last 90 days."""
+        today = fields.Date.context_today(self.env["relationship.goal"])
+        partner = self.env["res.partner"].create({"name": "Followed Customer", "is_company": True})
+        self.env["relationship.interaction"].create([
+            {"partner_id": partner.id, "subject": f"Call {days}", "date": datetime.combine(
+                today - timedelta(days=days), time(12))} for days in (100, 110, 1, 2, 3, 4, 5)])
+        goal = self.env["relationship.goal"].create({
+            "name": "Follow the tour goal", "description": "Talk more with the followed customer.",
+            "relevance": "It is our largest account.", "achievability_note": "A new account manager.",
+            "kpi_id": self.env.ref("customer_relationship.kpi_interaction_count").id,
+            "partner_domain": repr([("id", "=", partner.id)]), "target_value": 8.0,
+            "date_start": today - timedelta(days=30), "date_deadline": today + timedelta(days=59)})
+        if lang != "en_US":
+            self.env["res.lang"]._activate_lang(lang)
+            self.env["ir.module.module"]._load_module_terms(["customer_relationship"], [lang], overwrite=True)
+        self.env.ref("base.user_admin").lang = lang
+        self.start_tour(f"/odoo/action-customer_relationship.action_relationship_goal/{goal.id}",
+                        f"customer_relationship_goal_follow_tour_{lang[:2]}", login="admin")
+        # what the tour read is what the goal holds
+        self.assertEqual((goal.state, goal.baseline_value, goal.current_value, goal.status),
+                         ("active", 2.0, 5.0, "on_track"))
+        self.assertEqual(goal.progress, 50.0)
+        self.assertAlmostEqual(goal.measurement_ids.expected_value, 2 + 6 * 30 / 89)
+
+    def test_goal_follow_tour_english(self):
+        self._follow_goal("en_US")
+
+    def test_goal_follow_tour_turkish(self):
+        self._follow_goal("tr_TR")
 
     def test_interaction_tour(self):
         partner = self.env["res.partner"].create({"name": "Tour Customer", "is_company": True})
