@@ -100,7 +100,7 @@ class TestAccessAttacks(RelationshipCase):
         period = ("2026-01-01", "2026-12-31")
         self.assertEqual(kpi.with_user(self.user_officer).compute_value(*period), 4.0)
         for user in (self.user_manager, self.user_rel):  # GDPR requests are the Privacy Officers' only
-            with self.subTest(user=user.login), self.assertRaisesRegex(ValidationError, "not allowed") as caught:
+            with self.subTest(user=user.login), self.assertRaisesRegex(AccessError, "not allowed") as caught:
                 kpi.with_user(user).compute_value(*period)
             self.assertNotIn("4", str(caught.exception), "no figure in the refusal")
         hidden = [("id", "=", self.hidden_partner.id)]
