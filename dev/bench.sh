@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# make bench: builds (once per addon version) a large database, then measures P1-P7 side by side with
+# make bench: builds (once per addon version) a large database, then measures P1-P8 side by side with
 # Odoo's own equivalents and prints the table (also bench/results-<scale>.json). CR_BENCH_SCALE sets the
 # number of partners (10000, 100000 (default) or 1000000; interactions and history in proportion),
 # CR_BENCH_REPS sets repetitions, CR_BENCH_ONLY=P1,P4 measures only those.

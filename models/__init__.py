@@ -8,12 +8,16 @@ from . import gdpr_suppression
 from . import mail_message
 from . import mail_thread
 from . import relationship_dashboard_card
+from . import relationship_dashboard_card_rfm
 from . import relationship_goal
 from . import relationship_goal_measurement
 from . import relationship_interaction
 from . import relationship_kpi
 from . import relationship_pipeline
+from . import relationship_rfm_source
+from . import relationship_segment_transition
 from . import relationship_stage
 from . import relationship_stage_history
 from . import res_config_settings
 from . import res_partner
+from . import res_partner_rfm

@@ -147,7 +147,7 @@ class RelationshipKpi(models.Model):
             kpi._check_custom_one()
 
     def _check_custom_one(self):
-        if not self.model_id:
+        if not self.model_id or self.model_id.model not in self.env:  # model_id 0 over RPC has no model
             raise ValidationError(_("The custom KPI “%(kpi)s” needs a model to measure.", kpi=self.name))
         self._check_field(self.date_field_id, DATE_TYPES, _("Date Field"), _("a date or date-time field"))
         if self.aggregate in ("sum", "average"):

@@ -34,6 +34,12 @@ EXPECTED = {
     # Written by measuring only (as superuser): nobody forges a measurement.
     "relationship.goal.measurement": {
         "internal": "", "portal": "", "user": "r", "manager": "r", "officer": "r"},
+    # RFM sources say what is measured from other models: administrators only define them (issue 14).
+    "relationship.rfm.source": {
+        "internal": "", "portal": "", "user": "r", "manager": "r", "officer": "r"},
+    # Written only by the RFM recomputation (bulk SQL): users read them.
+    "relationship.segment.transition": {
+        "internal": "", "portal": "", "user": "r", "manager": "r", "officer": "r"},
     # Cards are data; managers may rename and reorder them.
     "relationship.dashboard.card": {
         "internal": "", "portal": "", "user": "r", "manager": "rw", "officer": "r"},
@@ -61,6 +67,10 @@ VALS_OVERRIDES = {
     "relationship.goal": lambda env: {
         "kpi_id": env.ref("customer_relationship.kpi_acquisition").id,
         "date_start": "2026-01-01", "date_deadline": "2026-12-31"},
+    "relationship.rfm.source": lambda env: {
+        "model_id": env["ir.model"]._get_id("relationship.interaction"),
+        "partner_field_id": env["ir.model.fields"]._get("relationship.interaction", "partner_id").id,
+        "date_field_id": env["ir.model.fields"]._get("relationship.interaction", "date").id},
     "relationship.kpi": lambda env: {
         "kind": "custom", "code": f"matrix_kpi_{next(_UNIQUE)}",
         "model_id": env["ir.model"]._get_id("relationship.interaction"),
@@ -114,15 +124,18 @@ def fill_value(env, field, company=None):
 def minimal_vals(env, model_name, company=None):
     """Values for the required fields without default, plus the company when it is ours to set."""
     Model = env[model_name]
+    overrides = VALS_OVERRIDES.get(model_name) or {}
+    overrides = overrides(env) if callable(overrides) else overrides
     vals = {}
     for name, field in Model._fields.items():
+        if name in overrides:
+            continue  # a required field the generic builder cannot fill (e.g. a link to ir.model)
         if name == "company_id" and company and field.store and not field.related and not field.compute:
             vals[name] = company.id
         elif field.required and field.store and not field.related and not field.compute \
                 and Model.default_get([name]).get(name) in (None, False):
             vals[name] = fill_value(env, field, company)
-    overrides = VALS_OVERRIDES.get(model_name) or {}
-    vals.update(overrides(env) if callable(overrides) else overrides)
+    vals.update(overrides)
     return vals
 
 

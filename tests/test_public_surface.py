@@ -36,6 +36,8 @@ ALLOWED = {
     "relationship.pipeline.action_open_board",
     "relationship.stage.action_open_delete_wizard",
     "relationship.stage.delete.wizard.action_confirm",
+    # Creates the activities with the user's own rights on the contacts (mail.activity create checks them).
+    "relationship.segment.activity.wizard.action_schedule",
     "res.partner.action_log_interaction",
     "res.partner.action_view_gdpr_consents",
     "res.partner.action_view_interactions",
