@@ -56,8 +56,8 @@ class MailMessage(models.Model):
         record_companies = self._relationship_record_companies(res_ids)
         everyone = self.env["res.partner"].union(*concerned.values()).sudo()
         # Colleagues are not customers; archived or restricted partners get no new interactions.
-        eligible = everyone.filtered(lambda p: p.active and not p.gdpr_restricted
-                                     and not any(not user.share for user in p.user_ids))
+        # partner_share (stored: no internal user) is read with the partner, its users would cost a query
+        eligible = everyone.filtered(lambda p: p.active and not p.gdpr_restricted and p.partner_share)
         existing = set() if new else set(self.env["relationship.interaction"].sudo().search_fetch(
             [("message_id", "in", self.ids)], ["message_id", "partner_id"]).mapped(
             lambda i: (i.message_id.id, i.partner_id.id)))
@@ -79,7 +79,7 @@ class MailMessage(models.Model):
                     "subject": message._relationship_capture_subject(),
                     "source": "email",
                     "message_id": message.id,
-                    "user_id": message.author_id.user_ids[:1].id if message.author_id != partner else False,
+                    "user_id": message._relationship_author_user(partner),
                     # only that company sees it: the partner's, else the record's, else the poster's
                     "company_id": partner.company_id.id or record_companies.get(message) or self.env.company.id,
                 })
@@ -107,6 +107,14 @@ class MailMessage(models.Model):
             found = {record.id: record.company_id.id for record in records}
             companies.update({message: found.get(res_id) for message, res_id in pairs})
         return companies
+
+    def _relationship_author_user(self, partner):
+        """The user who wrote to ``partner``; the poster's own user is known without reading the author's users."""
+        if self.author_id == partner:
+            return False
+        if self.author_id == self.env.user.partner_id:
+            return self.env.uid
+        return self.author_id.user_ids[:1].id
 
     def _relationship_res_id(self, res_ids):
         # the value just written when the caller has it: reading res_id back would cost a query
