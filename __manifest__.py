@@ -1,11 +1,11 @@
 {
     "name": "Customer Relationship Toolkit",
-    "summary": "Interaction log, partner pipelines, SMART goals from KPIs and GDPR requests",
+    "summary": "Log customer interactions, move partners through pipelines, set SMART goals measured from KPIs, "
+               "and answer GDPR and KVKK requests",
     "version": "18.0.2.0.0",
     "category": "Sales/CRM",
     "license": "LGPL-3",
-    "author": "customer_relationship",
-    "website": "https://github.com/customer-relationship/customer_relationship",
+    "author": "Customer Relationship Toolkit contributors",
     "application": True,
     "installable": True,
     "depends": ["mail", "contacts", "privacy_lookup"],
@@ -19,6 +19,7 @@
         # Pipelines and stages
         "data/relationship_pipeline_data.xml",
         "views/relationship_pipeline_views.xml",
+        "views/relationship_pipeline_membership_views.xml",
         "views/relationship_stage_views.xml",
         "views/relationship_stage_history_views.xml",
         "report/relationship_funnel_report_views.xml",
@@ -31,6 +32,7 @@
         # GDPR
         "data/gdpr_data.xml",
         "views/gdpr_request_views.xml",
+        "views/gdpr_request_intake_views.xml",
         "views/gdpr_consent_views.xml",
         "views/gdpr_suppression_views.xml",
         "views/gdpr_suppression_confirm_views.xml",
@@ -57,6 +59,9 @@
         "demo/gdpr_demo.xml",
     ],
     "assets": {
+        "web.assets_backend": [
+            "customer_relationship/static/src/**/*",
+        ],
         "web.assets_tests": [
             "customer_relationship/static/tests/tours/*.js",
         ],

@@ -56,30 +56,37 @@ def seed_history(env, rng, partners, now):
     lengths = [3] * len(partners)
     for index in range(SEED_HISTORY - 3 * len(partners)):
         lengths[index] += 1
-    rows = []
-    for partner, length in zip(partners, lengths, strict=True):
+    paths = []
+    for _partner, length in zip(partners, lengths, strict=True):
         path = sorted(rng.sample(opening, length - 1), key=lambda s: (s.sequence, s.id))
         path.append(rng.choice(closing) if rng.random() < 0.8 else rng.choice(opening))
         path.sort(key=lambda s: (s.sequence, s.id))
+        paths.append(path)
+    # each partner's membership in its last stage; the row its creation logs is replaced by the walk below
+    memberships = env["relationship.pipeline.membership"].create([
+        {"partner_id": partner.id, "stage_id": path[-1].id} for partner, path in zip(partners, paths, strict=True)])
+    memberships.history_ids.unlink()
+    rows, dates_of = [], {}
+    for membership, path in zip(memberships, paths, strict=True):
         dates = sorted(now - timedelta(days=rng.randint(1, 365), minutes=rng.randint(0, 1440)) for _s in path)
+        dates_of[membership.id] = (dates[0], dates[-1])
         for index, stage in enumerate(path):
-            last = index + 1 == len(path)
+            nxt = False if index + 1 == len(path) else path[index + 1]
             rows.append({
-                "partner_id": partner.id, "pipeline_id": pipeline.id, "stage_id": stage.id,
+                "membership_id": membership.id, "partner_id": membership.partner_id.id,
+                "pipeline_id": pipeline.id, "stage_id": stage.id, "stage_sequence": stage.sequence,
                 "previous_stage_id": path[index - 1].id if index else False,
-                "next_stage_id": False if last else path[index + 1].id,
-                "date_enter": dates[index], "date_leave": False if last else dates[index + 1],
+                "next_stage_id": nxt and nxt.id,
+                "progressed": bool(nxt) and nxt.stage_type != "lost",
+                "moved_to_lost": bool(nxt) and nxt.stage_type == "lost",
+                "date_enter": dates[index], "date_leave": dates[index + 1] if nxt else False,
             })
     env["relationship.stage.history"].create(rows)
+    for membership in memberships:
+        entered, in_stage = dates_of[membership.id]
+        membership.with_context(relationship_move=True).write(
+            {"date_entered": entered, "date_stage_entered": in_stage})
     env.flush_all()
-    # The partners' current stage is their last history row; a write would log one more row.
-    env.cr.execute("""
-        UPDATE res_partner p
-           SET relationship_pipeline_id = h.pipeline_id, relationship_stage_id = h.stage_id,
-               date_stage_entered = h.date_enter
-          FROM relationship_stage_history h
-         WHERE h.partner_id = p.id AND h.date_leave IS NULL
-    """)
     env.invalidate_all()
 
 
@@ -99,7 +106,8 @@ def seed_interactions(env, rng, partners, now, count, subject="Bench interaction
 
 def populate(env, factor):
     """Each seed row plus ``factor`` copies."""
-    models = ["res.partner", "relationship.interaction", "relationship.stage.history"]
+    models = ["res.partner", "relationship.interaction", "relationship.pipeline.membership",
+              "relationship.stage.history"]
     started = time.time()
     populate_models({env[name]: factor for name in models}, ord("_"))
     env.flush_all()

@@ -110,8 +110,9 @@ class Client(threading.Thread):
                 self.created += 1
                 if self.rng.random() < 0.5:
                     stage = self.rng.choice(self.run_.stage_ids)
-                    self.call(proxy, "res.partner", "write", [self.rng.choice(self.run_.partner_ids)],
-                              {"relationship_pipeline_id": self.run_.pipeline_id, "relationship_stage_id": stage})
+                    self.call(proxy, "relationship.pipeline.membership", "write",
+                              [self.rng.choice(self.run_.membership_ids)],
+                              {"pipeline_id": self.run_.pipeline_id, "stage_id": stage})
                     self.moves += 1
         except Exception as exc:  # noqa: BLE001 - every other failure is reported and fails the run
             self.errors.append(f"{type(exc).__name__}: {str(exc)[-300:]}")
@@ -158,8 +159,9 @@ class Run:
         self.stage_ids = [ex("relationship.stage", "create", {"name": f"S{i}", "sequence": i,
                                                                "pipeline_id": self.pipeline_id}) for i in range(4)]
         self.partner_ids = ex("res.partner", "create", [
-            {"name": f"{tag} P{i}", "relationship_pipeline_id": self.pipeline_id}
-            for i in range(self.args.partners)])
+            {"name": f"{tag} P{i}"} for i in range(self.args.partners)])
+        self.membership_ids = ex("relationship.pipeline.membership", "create", [
+            {"partner_id": pid, "pipeline_id": self.pipeline_id} for pid in self.partner_ids])
         # Every active cron is due now, so the two cron threads work during the load.
         crons = ex("ir.cron", "search", [("active", "=", True)])
         ex("ir.cron", "write", crons, {"nextcall": datetime.utcnow().strftime("%Y-%m-%d %H:%M:%S")})
@@ -173,12 +175,14 @@ class Run:
             if self.count != expected:
                 problems.append(f"{self.count} interactions instead of {expected}")
             cr.execute("""SELECT partner_id, stage_id, date_enter, date_leave FROM relationship_stage_history
-                          WHERE partner_id = ANY(%s) ORDER BY partner_id, date_enter, id""", [self.partner_ids])
+                          WHERE partner_id = ANY(%s) AND pipeline_id = %s ORDER BY partner_id, date_enter, id""",
+                       [self.partner_ids, self.pipeline_id])
             chains = {}
             for pid, stage, enter, leave in cr.fetchall():
                 chains.setdefault(pid, []).append((stage, enter, leave))
-            cr.execute("SELECT id, relationship_stage_id, date_stage_entered, last_interaction_date FROM res_partner "
-                       "WHERE id = ANY(%s)", [self.partner_ids])
+            cr.execute("SELECT p.id, m.stage_id, m.date_stage_entered, p.last_interaction_date FROM res_partner p "
+                       "JOIN relationship_pipeline_membership m ON m.partner_id = p.id AND m.pipeline_id = %s "
+                       "WHERE p.id = ANY(%s)", [self.pipeline_id, self.partner_ids])
             partners = {row[0]: row[1:] for row in cr.fetchall()}
             cr.execute("SELECT commercial_partner_id, max(date) FROM relationship_interaction "
                        "WHERE commercial_partner_id = ANY(%s) GROUP BY 1", [self.partner_ids])

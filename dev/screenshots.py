@@ -2,13 +2,17 @@
 
 Logs into a running Odoo (make run) through JSON-RPC, then drives Debian's headless Chromium over the
 DevTools protocol: the session cookie is set, each page is opened and captured once it has rendered.
-Usage: python dev/screenshots.py BASE_URL DB OUT_DIR name=path [name=path ...]
+Usage: python dev/screenshots.py BASE_URL DB OUT_DIR name=path[|click-selector] ...
+A path may name a record by XML id in braces (/odoo/contacts/{module.xml_id}); the optional selector is clicked
+once the page has rendered (a tab, say). The picture is cut below the content: no empty screen under a list.
 """
 
 import base64
 import json
 import os
+import re
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
@@ -27,6 +31,36 @@ def login(base, db):
     if reply.json().get("error"):
         raise SystemExit(f"login failed: {reply.json()['error']}")
     return session.cookies["session_id"]
+
+
+def resolve_xmlids(base, session_id, path):
+    """/odoo/contacts/{module.name} -> /odoo/contacts/42, read through JSON-RPC as the logged-in admin."""
+    def res_id(match):
+        module, name = match.group(1).split(".", 1)
+        reply = requests.post(f"{base}/web/dataset/call_kw", cookies={"session_id": session_id}, timeout=60, json={
+            "jsonrpc": "2.0", "params": {
+                "model": "ir.model.data", "method": "search_read",
+                "args": [[("module", "=", module), ("name", "=", name)]],
+                "kwargs": {"fields": ["res_id"], "limit": 1}}}).json()
+        if not reply.get("result"):
+            raise SystemExit(f"unknown XML id {match.group(1)}: {reply.get('error')}")
+        return str(reply["result"][0]["res_id"])
+    return re.sub(r"\{([\w.]+)\}", res_id, path)
+
+
+# The lowest edge of what the view shows (records, sheet, chart), in CSS pixels.
+CONTENT_BOTTOM = """(() => {
+    const parts = document.querySelectorAll(
+        '.o_control_panel, .o_form_sheet, .o_form_view .o-mail-Chatter-top, .o_kanban_record, .o_list_table,'
+        + ' .o_graph_renderer canvas, .o_pivot table, .o_action_manager .o_view_nocontent');
+    let bottom = 0;
+    for (const part of parts) { bottom = Math.max(bottom, part.getBoundingClientRect().bottom); }
+    return Math.ceil(bottom);
+})()"""
+
+
+READY = ("!!document.querySelector('.o_action_manager .o_view_controller')"
+         " && !document.querySelector('.o_loading_indicator, .o-main-components-container .o_loading')")
 
 
 class Page:
@@ -59,7 +93,10 @@ def main(base, db, out_dir, shots):
     browser = shutil.which("chromium") or shutil.which("chromium-browser")
     if not browser:
         raise SystemExit("Chromium is missing: apt-get install chromium")
-    port = 9333
+    # a free port: two captures at once (other clones) must not drive each other's browser
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
     profile = tempfile.mkdtemp()
     proc = subprocess.Popen([
         browser, "--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-quic",
@@ -79,13 +116,20 @@ def main(base, db, out_dir, shots):
         page.call("Network.enable")
         page.call("Network.setCookie", name="session_id", value=session_id, domain=host, path="/")
         page.call("Emulation.setDeviceMetricsOverride", width=1440, height=900, deviceScaleFactor=1, mobile=False)
-        for name, path in shots:
-            page.call("Page.navigate", url=base + path)
-            ready = page.wait_for(
-                "!!document.querySelector('.o_action_manager .o_view_controller')"
-                " && !document.querySelector('.o_loading_indicator, .o-main-components-container .o_loading')")
+        for name, target_spec in shots:
+            path, _sep, click = target_spec.partition("|")
+            page.call("Page.navigate", url=base + resolve_xmlids(base, session_id, path))
+            ready = page.wait_for(READY)
             time.sleep(2)  # charts and kanban counters settle
-            data = page.call("Page.captureScreenshot", format="png")["data"]
+            if click:
+                page.call("Runtime.evaluate", expression=f"document.querySelector({json.dumps(click)}).click()")
+                time.sleep(2)  # the click may open another action: wait for it to render too
+                ready = page.wait_for(READY)
+                time.sleep(3)
+            bottom = page.call("Runtime.evaluate", expression=CONTENT_BOTTOM, returnByValue=True)["result"]["value"]
+            height = max(480, min(900, bottom + 24))
+            data = page.call("Page.captureScreenshot", format="png", clip={
+                "x": 0, "y": 0, "width": 1440, "height": height, "scale": 1})["data"]
             target = os.path.join(out_dir, f"screenshot_{name}.png")
             with open(target, "wb") as handle:
                 handle.write(base64.b64decode(data))

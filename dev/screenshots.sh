@@ -13,7 +13,9 @@ done
 DB=${CR_DEMO_DB:-customer_relationship_demo}
 "$VENV/bin/python" "$ROOT/dev/screenshots.py" "http://127.0.0.1:$PORT" "$DB" "$ROOT/static/description" \
     overview=/odoo/action-customer_relationship.action_relationship_overview \
-    interactions=/odoo/action-customer_relationship.action_relationship_interaction \
+    "interactions=/odoo/contacts/{customer_relationship.demo_pipeline_partner_12}|.o_notebook a[name=relationship_interactions]" \
     pipeline=/odoo/action-customer_relationship.action_relationship_default_board \
-    goal=/odoo/action-customer_relationship.action_relationship_goal \
-    gdpr=/odoo/action-customer_relationship.action_gdpr_request
+    goal=/odoo/action-customer_relationship.action_relationship_goal/{customer_relationship.demo_goal_acquisition} \
+    "goal_chart=/odoo/action-customer_relationship.action_relationship_goal/{customer_relationship.demo_goal_acquisition}|button[name=action_view_measurements]" \
+    gdpr=/odoo/action-customer_relationship.action_gdpr_request/{customer_relationship.gdpr_demo_request_access} \
+    segments=/odoo/action-customer_relationship.action_relationship_customer_segments

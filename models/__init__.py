@@ -3,8 +3,14 @@ from . import relationship_shared_config_mixin
 
 # isort: split
 from . import gdpr_consent
+from . import gdpr_data_erasure
+from . import gdpr_data_export
 from . import gdpr_request
+from . import gdpr_request_line
+from . import gdpr_request_status
+from . import gdpr_subject_finder
 from . import gdpr_suppression
+from . import mail_mail
 from . import mail_message
 from . import mail_thread
 from . import relationship_dashboard_card
@@ -14,6 +20,7 @@ from . import relationship_goal_measurement
 from . import relationship_interaction
 from . import relationship_kpi
 from . import relationship_pipeline
+from . import relationship_pipeline_membership
 from . import relationship_rfm_source
 from . import relationship_segment_transition
 from . import relationship_stage

@@ -1,8 +1,4 @@
-import csv
-import io
-import json
-import zipfile
-from collections import defaultdict
+from datetime import date
 
 from dateutil.relativedelta import relativedelta
 from markupsafe import Markup
@@ -11,9 +7,10 @@ from odoo import _
 from odoo import api
 from odoo import fields
 from odoo import models
-from odoo import tools
+from odoo.exceptions import AccessError
 from odoo.exceptions import UserError
 from odoo.exceptions import ValidationError
+from odoo.fields import Command
 
 REQUEST_TYPES = [
     ("access", "Access (art. 15)"),
@@ -30,30 +27,29 @@ CHANNELS = [
     ("letter", "Letter"),
     ("in_person", "In Person"),
 ]
-
-
-EXPORT_SCHEMA = "customer_relationship.gdpr_export/1"
-PARTNER_EXPORT_FIELDS = [
-    "name", "parent_id", "is_company", "type", "email", "phone", "mobile", "street", "street2", "zip", "city",
-    "state_id", "country_id", "vat", "website", "function", "title", "lang", "comment", "active",
-    "relationship_pipeline_id", "relationship_stage_id", "gdpr_restricted", "gdpr_objected",
-    "create_date", "write_date",
-]
-# Models handled by name below; privacy_lookup's query finds the others.
-OWN_MODELS = {
-    "res.partner", "res.users", "relationship.interaction", "relationship.stage.history", "gdpr.consent",
-    "mail.activity", "mail.message", "mail.followers", "ir.attachment", "gdpr.request", "privacy.log",
-    "gdpr.suppression", "mail.tracking.value", "mail.notification",
+OFFICER = "customer_relationship.group_privacy_officer"
+# Set only by the workflow itself (under sudo): never through create or write by anyone.
+WORKFLOW_FIELDS = {
+    "name", "state", "identity_verified", "identity_verified_by", "identity_verified_on", "result",
+    "export_file", "export_filename", "export_attachment_id", "registered_by_id", "overdue_notified",
+    "reminder_sent", "line_ids",
 }
+PLAN_TYPES = ("access", "portability", "erasure")
+# GDPR took effect on 25 May 2018; nothing older is a GDPR request (and old dates only hide typing errors).
+FIRST_DATE = date(2018, 5, 25)
 
 
 class GdprRequest(models.Model):
+    """Intake, deadlines and workflow of a request. Finding the data, the export and the erasure live in
+    gdpr_subject_finder.py, gdpr_data_export.py and gdpr_data_erasure.py."""
+
     _name = "gdpr.request"
     _description = "GDPR Request"
     _inherit = ["mail.thread", "mail.activity.mixin"]
     _order = "date_deadline, id"
 
     name = fields.Char(string="Reference", required=True, readonly=True, copy=False, default="/")
+    registered_by_id = fields.Many2one("res.users", readonly=True, copy=False, index=True)
     partner_id = fields.Many2one("res.partner", string="Data Subject", index=True, tracking=True)
     requester_name = fields.Char(required=True, tracking=True)
     requester_email = fields.Char(tracking=True)
@@ -74,35 +70,110 @@ class GdprRequest(models.Model):
     reminder_sent = fields.Boolean(copy=False, readonly=True)
     user_id = fields.Many2one(
         "res.users", string="Privacy Officer", tracking=True, index=True,
-        domain=lambda self: [("groups_id", "in", self.env.ref("customer_relationship.group_privacy_officer").id)])
+        domain=lambda self: [("groups_id", "in", self.env.ref(OFFICER).id)])
     identity_verified = fields.Boolean(readonly=True, tracking=True, copy=False)
     identity_method = fields.Selection(
         [("id_document", "Identity Document"), ("account", "Logged-in Customer Account"),
          ("email_confirmation", "Confirmation from Known E-mail"), ("in_person", "In Person"),
          ("other", "Other")], tracking=True)
-    export_attachment_id = fields.Many2one("ir.attachment", string="Export", readonly=True, copy=False)
     identity_verified_by = fields.Many2one("res.users", readonly=True, copy=False)
     identity_verified_on = fields.Datetime(readonly=True, copy=False)
+    # A field attachment: ir.attachment checks the field's groups, so only officers read the file.
+    export_file = fields.Binary(attachment=True, readonly=True, copy=False, groups=OFFICER)
+    export_filename = fields.Char(readonly=True, copy=False)
+    export_attachment_id = fields.Many2one("ir.attachment", string="Export", readonly=True, copy=False,
+                                           groups=OFFICER)
     state = fields.Selection(
         [("new", "New"), ("verified", "Identity Verified"), ("in_progress", "In Progress"),
          ("done", "Done"), ("rejected", "Rejected")], default="new", required=True, tracking=True,
-        index=True, copy=False)
+        index=True, copy=False, readonly=True)
     rejection_reason = fields.Text(tracking=True)
     complaint_right_informed = fields.Boolean(
         string="Told of Right to Complain",
         help="GDPR art. 12(4): when refusing, tell the person they may complain to a supervisory authority.")
     result = fields.Html(readonly=True, copy=False, sanitize_attributes=False)
-    erasure_preview = fields.Html(readonly=True, copy=False)
+    line_ids = fields.One2many("gdpr.request.line", "request_id", string="Plan", readonly=True)
+    line_count = fields.Integer(compute="_compute_line_count")
     rectification_values = fields.Json(copy=False, help="Field changes to apply to the partner.")
     company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company, index=True)
 
+    # ------------------------------------------------------------------
+    # Intake: only officers create and write; the workflow fields only the workflow sets
+    # ------------------------------------------------------------------
     @api.model_create_multi
     def create(self, vals_list):
+        vals_list = [dict(vals) for vals in vals_list]  # the caller's dicts stay as they were
+        for vals in vals_list:
+            self._check_input(vals)
         sequence = self.env["ir.sequence"].sudo()
         for vals in vals_list:
             if vals.get("name", "/") == "/":
                 vals["name"] = sequence.next_by_code("gdpr.request") or "/"
+            vals.setdefault("registered_by_id", self.env.uid)
         return super().create(vals_list)
+
+    def write(self, vals):
+        self._check_input(vals)
+        return super().write(vals)
+
+    @api.model
+    def _check_input(self, vals):
+        """Refuse forged workflow values and bad input before anything is written."""
+        forged = WORKFLOW_FIELDS & set(vals) - ({"name"} if vals.get("name", "/") == "/" else set())
+        if "line_ids" in forged and self._is_plan_review(vals["line_ids"]):
+            forged.discard("line_ids")  # the officer's decisions on the plan, checked again by the lines
+        if forged and not self.env.su:
+            raise AccessError(_(
+                "%(fields)s of a GDPR request are set by its workflow only.",
+                fields=", ".join(sorted(self._fields[name].string for name in forged))))
+        for fname in ("requester_name", "requester_email"):
+            if vals.get(fname) and not isinstance(vals[fname], str):
+                raise ValidationError(_("“%(field)s” must be text.", field=self._fields[fname].string))
+        if vals.get("date_received"):
+            self._check_date_received(vals["date_received"])
+        email = vals.get("requester_email")
+        if email and (len(self.env["gdpr.suppression"]._addresses(email)) != 1
+                      or self.env["gdpr.suppression"]._invalid_addresses(email)):
+            raise ValidationError(_(
+                "“%(email)s” is not one e-mail address: enter the requester's single address, or leave it empty.",
+                email=vals["requester_email"]))
+        if "requester_name" in vals and not any(char.isalnum() for char in vals["requester_name"] or ""):
+            raise ValidationError(_("Enter the requester's name: “%(name)s” has no letters.",
+                                    name=vals["requester_name"] or ""))
+
+    @api.model
+    def _is_plan_review(self, commands):
+        return all(
+            isinstance(command, (list, tuple)) and (
+                command[0] == Command.LINK
+                or (command[0] == Command.UPDATE and set(command[2]) <= {"included", "action", "reason"}))
+            for command in commands)
+
+    @api.model
+    def _check_date_received(self, value):
+        try:
+            received = fields.Date.to_date(value)
+        except ValueError:
+            received = None
+        today = fields.Date.context_today(self)
+        if not received or not FIRST_DATE <= received <= today:
+            raise ValidationError(_(
+                "The date received must be between %(start)s and today (%(today)s); “%(date)s” is not.",
+                start=FIRST_DATE, today=today, date=value))
+
+    def _check_officer(self):
+        if not (self.env.su or self.env.user.has_group(OFFICER)):
+            raise AccessError(_("Only a Privacy Officer may process GDPR requests."))
+
+    @api.model
+    def _get_mail_message_access(self, res_ids, operation, model_name=None):
+        # The chatter holds the officers' notes: reading it needs the right to process the request.
+        return "write" if operation == "read" else super()._get_mail_message_access(res_ids, operation, model_name)
+
+    @api.depends("line_ids")
+    def _compute_line_count(self):
+        for request in self:
+            request.line_count = len(request.line_ids)
 
     # ------------------------------------------------------------------
     # Deadline (art. 12(3))
@@ -155,6 +226,7 @@ class GdprRequest(models.Model):
     # Identity (art. 12(6)) and workflow
     # ------------------------------------------------------------------
     def action_verify_identity(self):
+        self._check_officer()
         for request in self:
             if request.state != "new":
                 raise UserError(_("Request %(name)s is not new: its identity check is already done.",
@@ -162,7 +234,7 @@ class GdprRequest(models.Model):
             if not request.identity_method:
                 raise UserError(_("Choose how the identity of %(name)s's requester was checked first.",
                                   name=request.name))
-        self.write({
+        self.sudo().write({
             "identity_verified": True, "identity_verified_by": self.env.uid,
             "identity_verified_on": fields.Datetime.now(), "state": "verified",
         })
@@ -180,7 +252,17 @@ class GdprRequest(models.Model):
         if closed:
             raise UserError(_("Request %(names)s is already closed.", names=", ".join(closed.mapped("name"))))
 
+    def _check_subject(self):
+        for request in self.filtered(lambda r: not r.partner_id):
+            raise UserError(_(
+                "Link request %(name)s to the person's contact (Data Subject) before executing it.",
+                name=request.name))
+        # The finder reads everything about the person: the officer must at least see the contact
+        # (a contact of a company they do not work for is not theirs to search).
+        self.partner_id.check_access("read")
+
     def action_reject(self):
+        self._check_officer()
         self._check_open()
         for request in self:
             if not (request.rejection_reason or "").strip():
@@ -189,14 +271,16 @@ class GdprRequest(models.Model):
                 raise UserError(_(
                     "Tell the person of their right to complain to a supervisory authority (GDPR art. 12(4)) "
                     "and tick “Told of Right to Complain” before rejecting %(name)s.", name=request.name))
-        self.write({"state": "rejected"})
+        self.sudo().write({"state": "rejected"})
         return True
 
     def action_reset_to_new(self):
-        self.filtered(lambda r: r.state == "rejected").write({"state": "new"})
+        self._check_officer()
+        self.filtered(lambda r: r.state == "rejected").sudo().write({"state": "new"})
         return True
 
     def action_send_answer(self):
+        self._check_officer()
         self.ensure_one()
         if not self.requester_email or "*" in self.requester_email:
             raise UserError(_(
@@ -229,7 +313,7 @@ class GdprRequest(models.Model):
                 "mail.mail_activity_data_todo", date_deadline=request.date_deadline, user_id=request.user_id.id,
                 summary=_("GDPR request %(name)s is due on %(date)s", name=request.name,
                           date=request.date_deadline))
-        soon.write({"reminder_sent": True})
+        soon.sudo().write({"reminder_sent": True})
         overdue = self.search([("is_overdue", "=", True), ("overdue_notified", "=", False)])
         for request in overdue:
             request.activity_schedule(
@@ -238,61 +322,90 @@ class GdprRequest(models.Model):
                          or self.env.user).id,
                 summary=_("GDPR request %(name)s is overdue since %(date)s", name=request.name,
                           date=request.date_deadline))
-        overdue.write({"overdue_notified": True})
+        overdue.sudo().write({"overdue_notified": True})
 
     # ------------------------------------------------------------------
-    # Execution
+    # Plan and execution
     # ------------------------------------------------------------------
+    def action_prepare_plan(self):
+        """Find the person's records and propose what to do with each; the officer reviews the lines."""
+        self._check_officer()
+        self._check_open()
+        self._check_subject()
+        for request in self:
+            if request.request_type not in PLAN_TYPES:
+                raise UserError(_("Only access, portability and erasure requests have a plan."))
+            request._prepare_plan()
+        return True
+
+    def _prepare_plan(self):
+        vals_list = self.env["gdpr.subject.finder"]._plan_lines(self)
+        self.sudo().write({"line_ids": [Command.clear()] + [Command.create(vals) for vals in vals_list]})
+
     def action_execute(self):
+        self._check_officer()
         self._check_open()
         self._check_identity_verified()
+        self._check_subject()
         for request in self:
-            if not request.partner_id:
-                raise UserError(_(
-                    "Link request %(name)s to the person's contact (Data Subject) before executing it.",
-                    name=request.name))
+            if request.request_type in PLAN_TYPES and not request.line_ids:
+                request._prepare_plan()  # before any change: a person that cannot be searched stops here
             # Taken before execution: erasure clears them.
             label = (request.partner_id.name, request.partner_id.email or request.requester_email)
-            request.state = "in_progress"
+            request.sudo().state = "in_progress"
             details = getattr(request, "_execute_" + request.request_type)()
             request._log_privacy(details, *label)
-            request.state = "done"
+            request.sudo().state = "done"
         return True
 
     def _log_privacy(self, details, name=None, email=None):
         """privacy.log masks the name and e-mail itself."""
+        addresses = self.env["gdpr.suppression"]._addresses(
+            email or self.partner_id.email or self.requester_email)
+        # sudo: privacy.log is written by the workflow for every officer, whatever their other rights.
         self.env["privacy.log"].sudo().create({
             "anonymized_name": name or self.partner_id.name or "-",
-            "anonymized_email": email or self.partner_id.email or self.requester_email or "unknown@unknown.invalid",
+            "anonymized_email": addresses[0] if addresses else "unknown@unknown.invalid",
             "execution_details": _("%(request)s (%(type)s): %(details)s", request=self.name,
                                    type=self.request_type, details=details),
         })
 
     def _execute_access(self):
-        self.action_export()
+        self.env["gdpr.data.export"]._export(self)
         return _("data exported")
 
     _execute_portability = _execute_access
 
+    def _execute_erasure(self):
+        return self.env["gdpr.data.erasure"]._erase(self)
+
     def _execute_restriction(self):
+        # sudo: the flags are written by executed requests only (see res.partner._gdpr_check_flags).
         self.partner_id.sudo().gdpr_restricted = True
-        self.result = Markup("<p>%s</p>") % _("Processing of %(partner)s is restricted.",
-                                              partner=self.partner_id.display_name)
+        self.sudo().result = Markup("<p>%s</p>") % _("Processing of %(partner)s is restricted.",
+                                                     partner=self.partner_id.display_name)
         return _("processing restricted")
 
     def action_lift_restriction(self):
-        for request in self.filtered("partner_id"):
-            request.partner_id.sudo().gdpr_restricted = False
+        self._check_officer()
+        for request in self:
+            if request.request_type != "restriction" or request.state != "done":
+                raise UserError(_("Only an executed restriction request can lift a restriction; %(name)s is not "
+                                  "one.", name=request.name))
+            if not request.partner_id.gdpr_restricted:
+                raise UserError(_("Processing of %(partner)s is not restricted.",
+                                  partner=request.partner_id.display_name))
+            request.partner_id.sudo().gdpr_restricted = False  # sudo: see _execute_restriction
             request.message_post(body=_("Restriction of processing lifted by %(user)s.", user=self.env.user.name))
             request._log_privacy(_("restriction lifted"))
         return True
 
     def _execute_objection(self):
-        partner = self.partner_id.sudo()
-        if partner.email:
-            self.env["mail.blacklist"].sudo()._add(partner.email, message=_("GDPR objection %(name)s", name=self.name))
+        partner = self.partner_id.sudo()  # sudo: the flag and the blacklist are the workflow's to set
+        for address in self.env["gdpr.suppression"]._addresses(partner.email):
+            self.env["mail.blacklist"].sudo()._add(address, message=_("GDPR objection %(name)s", name=self.name))
         partner.gdpr_objected = True
-        self.result = Markup("<p>%s</p>") % _(
+        self.sudo().result = Markup("<p>%s</p>") % _(
             "%(partner)s objected to processing; the e-mail is on the blacklist.", partner=partner.display_name)
         return _("objection recorded, e-mail blacklisted")
 
@@ -301,7 +414,8 @@ class GdprRequest(models.Model):
         if not isinstance(changes, dict) or not changes:
             raise UserError(_("Enter the corrections of %(name)s as field: new value pairs first.", name=self.name))
         partner = self.partner_id.sudo()
-        unknown = [name for name in changes if name not in partner._fields or partner._fields[name].readonly]
+        unknown = [name for name in changes if name not in partner._fields or partner._fields[name].readonly
+                   or name in ("gdpr_restricted", "gdpr_objected")]
         if unknown:
             raise UserError(_("These contact fields cannot be corrected: %(fields)s.", fields=", ".join(unknown)))
         before = partner.read(list(changes))[0]
@@ -309,251 +423,13 @@ class GdprRequest(models.Model):
         rows = Markup("").join(
             Markup("<li>%s: %s &#8594; %s</li>") % (partner._fields[name].string, before[name], value)
             for name, value in changes.items())
-        self.result = Markup("<p>%s</p><ul>%s</ul>") % (_("Corrected fields:"), rows)
+        self.sudo().result = Markup("<p>%s</p><ul>%s</ul>") % (_("Corrected fields:"), rows)
         return _("%(count)s field(s) rectified", count=len(changes))
 
-    # ------------------------------------------------------------------
-    # Export (access, portability)
-    # ------------------------------------------------------------------
     def action_download_export(self):
+        self._check_officer()
         self.ensure_one()
         if not self.export_attachment_id:
             raise UserError(_("Request %(name)s has no export yet: execute it first.", name=self.name))
         return {"type": "ir.actions.act_url", "target": "download",
-                "url": f"/web/content/{self.export_attachment_id.id}?download=true"}
-
-    def action_export(self):
-        self.ensure_one()
-        self._check_identity_verified()
-        document = self._export_document()
-        attachment = self.env["ir.attachment"].create({
-            "name": f"{self.name.replace('/', '_')}_export.zip",
-            "raw": self._export_zip(document),
-            "mimetype": "application/zip",
-            "res_model": self._name,
-            "res_id": self.id,
-        })
-        self.export_attachment_id = attachment
-        counts = Markup("").join(
-            Markup("<li>%s: %s</li>") % (model, len(rows)) for model, rows in document["records"].items())
-        self.result = Markup("<p>%s</p><ul>%s</ul>") % (
-            _("Export %(file)s attached:", file=attachment.name), counts)
-        return attachment
-
-    def _export_document(self):
-        records = self._collect_records()
-        return {
-            "schema": EXPORT_SCHEMA,
-            "generated_at": fields.Datetime.to_string(fields.Datetime.now()),
-            "request": {"name": self.name, "type": self.request_type,
-                        "date_received": fields.Date.to_string(self.date_received)},
-            "subject": next((row for row in records["res.partner"] if row["id"] == self.partner_id.id), {}),
-            "records": records,
-        }
-
-    def _subject_partners(self):
-        partner = self.partner_id.sudo().with_context(active_test=False)
-        return partner | partner.child_ids
-
-    def _collect_records(self):
-        """Every stored record about the person, one read per model whatever the number of records."""
-        env = self.env(su=True, context=dict(self.env.context, active_test=False))
-        ids = self._subject_partners().ids
-        on_partner = [("res_model", "=", "res.partner"), ("res_id", "in", ids)]
-        specs = {
-            "res.partner": ([("id", "in", ids)], PARTNER_EXPORT_FIELDS),
-            "relationship.interaction": ([("partner_id", "in", ids)], [
-                "date", "partner_id", "channel", "direction", "subject", "notes", "outcome", "duration", "user_id"]),
-            "relationship.stage.history": ([("partner_id", "in", ids)], [
-                "partner_id", "pipeline_id", "stage_id", "previous_stage_id", "date_enter", "date_leave"]),
-            "gdpr.consent": ([("partner_id", "in", ids)], [
-                "partner_id", "purpose", "legal_basis", "state", "date_given", "date_withdrawn", "source",
-                "proof_note"]),
-            "mail.activity": (on_partner, [
-                "res_model", "res_id", "activity_type_id", "summary", "note", "date_deadline", "user_id"]),
-            "mail.message": (
-                ["|", "&", ("model", "=", "res.partner"), ("res_id", "in", ids), ("author_id", "in", ids)],
-                ["date", "model", "res_id", "message_type", "subject", "body", "author_id", "email_from"]),
-            "mail.followers": ([("partner_id", "in", ids)], ["res_model", "res_id", "partner_id"]),
-            "ir.attachment": (on_partner, ["name", "mimetype", "file_size", "res_model", "res_id", "create_date"]),
-        }
-        records = {model: env[model].search_read(domain, field_names) for model, (domain, field_names) in
-                   specs.items()}
-        records.update(self._collect_lookup_records(env))
-        return {model: [self._json_row(row) for row in rows] for model, rows in records.items()}
-
-    def _lookup_references(self, env):
-        """{model name: ids} of other models pointing to the person, from privacy_lookup's single query."""
-        partner = self.partner_id.sudo()
-        email = partner.email or self.requester_email
-        if not email:
-            return {}
-        wizard = env["privacy.lookup.wizard"].create({"name": partner.name, "email": email})
-        env.flush_all()
-        env.cr.execute(wizard._get_query())
-        rows = env.cr.dictfetchall()
-        wizard.unlink()  # it holds the plain name and e-mail
-        grouped = defaultdict(list)
-        for row in rows:
-            grouped[row["res_model_id"]].append(row["res_id"])
-        names = {m.id: m.model for m in env["ir.model"].browse(list(grouped))}
-        return {names[model_id]: ids for model_id, ids in grouped.items() if names[model_id] not in OWN_MODELS}
-
-    def _collect_lookup_records(self, env):
-        result = {}
-        for model_name, res_ids in self._lookup_references(env).items():
-            model = env[model_name]
-            field_names = [
-                name for name, field in model._fields.items()
-                if field.store and field.type not in ("binary", "one2many", "many2many")
-                and name not in models.MAGIC_COLUMNS]
-            result[model_name] = model.browse(res_ids).read(field_names)
-        return result
-
-    @staticmethod
-    def _json_row(row):
-        """Many2one values become {"id", "name"}; dates become ISO strings."""
-        clean = {}
-        for key, value in row.items():
-            if isinstance(value, tuple) and len(value) == 2:
-                value = {"id": value[0], "name": value[1]}
-            elif hasattr(value, "isoformat"):
-                value = value.isoformat()
-            elif isinstance(value, bytes):
-                value = None
-            clean[key] = value
-        return clean
-
-    @staticmethod
-    def _export_zip(document):
-        buffer = io.BytesIO()
-        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-            archive.writestr("data.json", json.dumps(document, indent=2, ensure_ascii=False, default=str))
-            for model, rows in document["records"].items():
-                if not rows:
-                    continue
-                text = io.StringIO()
-                writer = csv.DictWriter(text, fieldnames=list(rows[0]))
-                writer.writeheader()
-                for row in rows:
-                    writer.writerow({key: value["name"] if isinstance(value, dict) else value
-                                     for key, value in row.items()})
-                archive.writestr(f"{model}.csv", text.getvalue())
-        return buffer.getvalue()
-
-    # ------------------------------------------------------------------
-    # Erasure (art. 17)
-    # ------------------------------------------------------------------
-    def _erasure_targets(self):
-        """[(model, records, action, reason)] for the subject; legal holds turn any action into "keep"."""
-        self.ensure_one()
-        env = self.env(su=True, context=dict(self.env.context, active_test=False))
-        partner = self.partner_id.with_env(env)
-        ids = partner.ids
-        on_partner = [("res_model", "=", "res.partner"), ("res_id", "in", ids)]
-        email = partner.email or self.requester_email
-        targets = [
-            ("res.partner", partner.filtered(lambda p: p.active or p.email or p.name != p._gdpr_anonymous_name()),
-             "anonymise", _("name, contact details, address, VAT, image cleared; archived")),
-            ("res.partner.bank", partner.bank_ids, "delete", _("bank accounts of the person")),
-        ]
-        for model, domain, reason in [
-            ("relationship.interaction", [("partner_id", "in", ids)], _("interactions with the person")),
-            ("relationship.stage.history", [("partner_id", "in", ids)], _("pipeline history")),
-            ("gdpr.consent", [("partner_id", "in", ids)], _("consents; the suppression list replaces them")),
-            ("mail.activity", on_partner, _("activities on the contact")),
-            ("mail.message", ["|", "&", ("model", "=", "res.partner"), ("res_id", "in", ids),
-                              ("author_id", "in", ids)],
-             _("messages on the contact and written by the person, with their tracking values")),
-            ("ir.attachment", on_partner, _("files attached to the contact")),
-            ("mail.followers", [("partner_id", "in", ids)], _("subscriptions of the person")),
-            ("mail.blacklist", [("email", "=", tools.email_normalize(email or "") or "-")],
-             _("blacklist entry; the suppression list keeps only a hash")),
-        ]:
-            targets.append((model, env[model].search(domain), "delete", reason))
-        for model, res_ids in self._lookup_references(env).items():
-            if model == "mail.blacklist":
-                continue
-            targets.append((model, env[model].browse(res_ids), "review", _(
-                "still linked to the anonymised contact; review its own copies of the person's data")))
-        hold = set(self.env["res.config.settings"]._gdpr_legal_hold_model_names())
-        return [(model, records, "keep" if model in hold else action,
-                 _("legal hold: kept for the legal retention period") if model in hold else reason)
-                for model, records, action, reason in targets]
-
-    def _erasure_table(self, targets, title):
-        labels = {"anonymise": _("Anonymise"), "delete": _("Delete"), "keep": _("Keep (legal hold)"),
-                  "review": _("Keep (review)")}
-        rows = Markup("").join(
-            Markup("<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td></tr>") % (
-                model, labels[action], len(records), reason)
-            for model, records, action, reason in targets if records)
-        kept = Markup("").join(
-            Markup("<li>%s: %s</li>") % (model, ", ".join(map(str, records.ids)))
-            for model, records, action, _reason in targets if records and action in ("keep", "review"))
-        head = Markup("<tr><th>%s</th><th>%s</th><th>%s</th><th>%s</th></tr>") % (
-            _("Model"), _("Action"), _("Records"), _("Why"))
-        html = Markup("<p>%s</p><table class='table table-sm'>%s%s</table>") % (title, head, rows)
-        if kept:
-            html += Markup("<p>%s</p><ul>%s</ul>") % (_("Records kept:"), kept)
-        return html
-
-    def _erasure_preview_counts(self):
-        """{model: {action: count}} of what an erasure would do now."""
-        counts = defaultdict(dict)
-        for model, records, action, _reason in self._erasure_targets():
-            counts[model][action] = counts[model].get(action, 0) + len(records)
-        return dict(counts)
-
-    def action_preview_erasure(self):
-        for request in self:
-            if not request.partner_id:
-                raise UserError(_("Link request %(name)s to the person's contact first.", name=request.name))
-            request.erasure_preview = request._erasure_table(
-                request._erasure_targets(), _("What erasing %(name)s would do:", name=request.name))
-        return True
-
-    def _execute_erasure(self):
-        partner = self.partner_id.sudo().with_context(active_test=False)
-        if partner.user_ids:
-            raise UserError(_(
-                "%(partner)s is the contact of the user %(users)s: archive or delete the user account first, "
-                "then execute the erasure.", partner=partner.display_name,
-                users=", ".join(partner.user_ids.mapped("login"))))
-        targets = self._erasure_targets()
-        email = partner.email or self.requester_email
-        for model, records, action, _reason in targets:
-            if not records or action != "delete":
-                continue
-            if model == "mail.message":
-                self.env["mail.tracking.value"].sudo().search([("mail_message_id", "in", records.ids)]).unlink()
-            records.unlink()
-        if any(model == "res.partner" and action == "anonymise" and records for model, records, action, _r in targets):
-            partner._gdpr_anonymise()
-        if email:
-            self.env["gdpr.suppression"]._suppress(email, self)
-        self._gdpr_mask_requests(partner)
-        self.result = self._erasure_table(targets, _("Erasure done:"))
-        return _("erased: %(summary)s", summary=", ".join(
-            f"{action} {len(records)} {model}" for model, records, action, _r in targets if records))
-
-    def _gdpr_mask_requests(self, partner):
-        """The requests about the person keep their reference and outcome, not the person's identity."""
-        requests = self.sudo().with_context(active_test=False).search([("partner_id", "=", partner.id)]) | self.sudo()
-        Log = self.env["privacy.log"]
-        for request in requests:
-            vals = {}
-            if request.requester_name and "*" not in request.requester_name:
-                vals["requester_name"] = Log._anonymize_name(request.requester_name)
-            if request.requester_email and "*" not in request.requester_email:
-                vals["requester_email"] = str(Log._anonymize_email(request.requester_email))
-            if vals:
-                request.with_context(tracking_disable=True).write(vals)
-        fields_ = self.env["ir.model.fields"].sudo().search([
-            ("model", "=", self._name), ("name", "in", ("requester_name", "requester_email", "partner_id"))])
-        self.env["mail.tracking.value"].sudo().search([
-            ("field_id", "in", fields_.ids), ("mail_message_id.model", "=", self._name),
-            ("mail_message_id.res_id", "in", requests.ids)]).unlink()
-        self.env["ir.attachment"].sudo().search([
-            ("res_model", "=", self._name), ("res_id", "in", requests.ids),
-            ("name", "=like", "%\\_export.zip")]).unlink()
+                "url": f"/web/content/{self._name}/{self.id}/export_file/{self.export_filename}?download=true"}

@@ -55,9 +55,10 @@ class MailMessage(models.Model):
             concerned[message] = partners
         record_companies = self._relationship_record_companies(res_ids)
         everyone = self.env["res.partner"].union(*concerned.values()).sudo()
-        # Colleagues are not customers; archived or restricted partners get no new interactions.
+        # Colleagues are not customers; archived, restricted or objecting partners get no new interactions.
         # partner_share (stored: no internal user) is read with the partner, its users would cost a query
-        eligible = everyone.filtered(lambda p: p.active and not p.gdpr_restricted and p.partner_share)
+        eligible = everyone.filtered(lambda p: p.active and not p.gdpr_restricted and not p.gdpr_objected
+                                     and p.partner_share)
         existing = set() if new else set(self.env["relationship.interaction"].sudo().search_fetch(
             [("message_id", "in", self.ids)], ["message_id", "partner_id"]).mapped(
             lambda i: (i.message_id.id, i.partner_id.id)))

@@ -16,6 +16,10 @@ CARD_CODES = [
     ("gdpr_open", "Open GDPR requests"),
     ("goals_at_risk", "Goals at risk"),
 ]
+# The partners each KPI card counts (relationship.kpi STAGE_SETS): the list it opens matches its figure.
+KPI_PARTNERS = {
+    "kpi_acquisition": "new", "kpi_retention_rate": "retained", "kpi_churn_rate": "lost", "kpi_growth_rate": "end",
+}
 
 
 class RelationshipDashboardCard(models.Model):
@@ -65,7 +69,7 @@ class RelationshipDashboardCard(models.Model):
         return str(this_week), _("%(count)s last week", count=last_week), this_week < last_week
 
     def _figure_stale_partners(self):
-        count = self.env["res.partner"].search_count([("is_stale", "=", True)])
+        count = self.env["relationship.pipeline.membership"].search_count([("is_stale", "=", True)])
         return str(count), _("longer in their stage than allowed"), bool(count)
 
     def _figure_gdpr_open(self):
@@ -87,26 +91,26 @@ class RelationshipDashboardCard(models.Model):
     def _goals_at_risk_domain(self):
         return [("state", "=", "active"), ("status", "in", ("at_risk", "off_track"))]
 
+    def _kpi_partner_ids(self):
+        kpi = self.env.ref("customer_relationship." + self.code)
+        date_from, date_to = self._quarter()
+        return kpi.with_context(active_test=False)._stage_partner_ids(
+            KPI_PARTNERS[self.code], date_from, date_to)
+
     def action_open(self):
-        """The filtered list behind the card."""
+        """The filtered list behind the card: exactly the records its figure counts."""
         self.ensure_one()
-        date_from, _today = self._quarter()
         targets = {
             "interactions_week": ("relationship.interaction", [
                 ("date", ">=", date_utils.start_of(fields.Date.context_today(self), "week"))], "list,graph,form"),
-            "stale_partners": ("res.partner", [("is_stale", "=", True)], "list,form"),
+            "stale_partners": ("relationship.pipeline.membership", [("is_stale", "=", True)], "list,kanban,form"),
             "gdpr_open": ("gdpr.request", [("state", "not in", ("done", "rejected"))], "list,form"),
             "goals_at_risk": ("relationship.goal", self._goals_at_risk_domain(), "kanban,list,form"),
         }
-        customers = ("res.partner", [("relationship_stage_id.stage_type", "=", "customer")], "list,kanban,form")
-        targets.update({
-            "kpi_acquisition": ("relationship.stage.history", [
-                ("stage_type", "=", "customer"), ("date_enter", ">=", date_from)], "list,pivot,graph"),
-            "kpi_churn_rate": ("relationship.stage.history", [
-                ("stage_type", "=", "lost"), ("date_enter", ">=", date_from)], "list,pivot,graph"),
-            "kpi_retention_rate": customers,
-            "kpi_growth_rate": customers,
-        })
+        context = {"search_default_group_by_week": 1} if self.code == "interactions_week" else {}
+        if self.code in KPI_PARTNERS:
+            targets[self.code] = ("res.partner", [("id", "in", self._kpi_partner_ids())], "list,kanban,form")
+            context = {"active_test": False}  # a partner archived since keeps counting in the figure
         model, domain, modes = targets[self.code]
         return {
             "type": "ir.actions.act_window",
@@ -114,5 +118,5 @@ class RelationshipDashboardCard(models.Model):
             "res_model": model,
             "domain": domain,
             "views": [(False, mode) for mode in modes.split(",")],
-            "context": {"search_default_group_by_week": 1} if self.code == "interactions_week" else {},
+            "context": context,
         }

@@ -10,6 +10,7 @@ from odoo.exceptions import AccessError
 from odoo.exceptions import UserError
 from odoo.exceptions import ValidationError
 from odoo.tools import date_utils
+from odoo.tools import formatLang
 from odoo.tools.safe_eval import safe_eval
 
 STATUSES = [("on_track", "On Track"), ("at_risk", "At Risk"), ("off_track", "Off Track")]
@@ -68,7 +69,8 @@ class RelationshipGoal(models.Model):
     child_ids = fields.One2many("relationship.goal", "parent_id", string="Sub-goals")
     # Time-bound
     date_start = fields.Date(required=True, default=fields.Date.context_today, tracking=True)
-    date_deadline = fields.Date(string="Deadline", required=True, tracking=True, index=True)
+    # not required here: a draft may lack it, and activation refuses it with the plain SMART message
+    date_deadline = fields.Date(string="Deadline", tracking=True, index=True)
 
     owner_id = fields.Many2one("res.users", required=True, default=lambda self: self.env.user,
                                index=True, tracking=True)
@@ -156,6 +158,10 @@ class RelationshipGoal(models.Model):
     def _compute_smart(self):
         for goal in self:
             missing = goal._smart_missing()
+            # before the first measurement the best past value is unknown: the target is known to be within
+            # reach only once a note explains why; an empty goal ticks nothing
+            if not goal.date_baseline and not (goal.kpi_id and (goal.achievability_note or "").strip()):
+                missing.setdefault("a", "")
             for letter in "smart":
                 goal["smart_" + letter] = letter not in missing
 
@@ -227,17 +233,21 @@ class RelationshipGoal(models.Model):
         baseline = self.baseline_value if baseline is None else baseline
         best = self.best_value if best is None else best
         missing = {}
+
+        def goal_number(value):  # in the user's language: "12,50" in Turkish, and "6" rather than "6.00"
+            return formatLang(self.env, value, digits=0 if value == round(value) else 2)
+
         if not (self.name and (self.description or "").strip()):
             missing["s"] = _("Specific: describe what exactly should change, and for whom (Description).")
         if not self.kpi_id:
             missing["m"] = _("Measurable: choose the KPI that measures the goal.")
         elif measured and self.target_value == baseline:
             missing["m"] = _("Measurable: the target equals the baseline (%(value)s): set a target that asks for "
-                             "a change.", value=round(baseline, 2))
+                             "a change.", value=goal_number(baseline))
         elif measured and not self.kpi_id._is_better(self.target_value, baseline):
             missing["m"] = _("Measurable: the target (%(target)s) is worse than the baseline (%(baseline)s) for "
-                             "“%(kpi)s”, where %(direction)s.", target=round(self.target_value, 2),
-                             baseline=round(baseline, 2), kpi=self.kpi_id.name,
+                             "“%(kpi)s”, where %(direction)s.", target=goal_number(self.target_value),
+                             baseline=goal_number(baseline), kpi=self.kpi_id.name,
                              direction=dict(self.kpi_id._fields["direction"]._description_selection(self.env))[
                                  self.kpi_id.direction].lower())
         if (self.kpi_id and measured and self.kpi_id._is_better(self.target_value, best)
@@ -245,7 +255,7 @@ class RelationshipGoal(models.Model):
             missing["a"] = _("Achievable: the target (%(target)s) goes beyond the best value reached in an "
                              "equal-length period of the last two years (%(best)s): explain why it is within "
                              "reach in the Achievability Note, or lower the target.",
-                             target=round(self.target_value, 2), best=round(best, 2))
+                             target=goal_number(self.target_value), best=goal_number(best))
         if not (self.relevance or "").strip():
             missing["r"] = _("Relevant: say why this goal matters to the business (Relevance).")
         if not (self.date_start and self.date_deadline and self.date_deadline > self.date_start):
@@ -305,6 +315,15 @@ class RelationshipGoal(models.Model):
     def action_activate(self):
         """Activate SMART goals; one UserError lists every missing criterion of every goal."""
         self.check_access("write")  # the baseline is measured for those who may change the goal only
+        self._activate()
+        return True
+
+    def _activate(self, today=None):
+        """Activate as of ``today`` (default: today), and measure at once.
+
+        The demo replays a past goal by activating it on its start day; callers checked the right to act.
+        """
+        today = today or fields.Date.context_today(self)
         errors, updates, cache = [], {}, {}
         for goal in self.filtered(lambda g: g.state == "draft"):
             baseline = best = None
@@ -316,12 +335,16 @@ class RelationshipGoal(models.Model):
                 errors += ["- " + missing[letter] for letter in "smart" if letter in missing]
             else:
                 updates[goal] = {"baseline_value": baseline, "best_value": best,
-                                 "date_baseline": fields.Date.context_today(self), "state": "active"}
+                                 "date_baseline": today, "state": "active"}
         if errors:
             raise UserError("\n".join(errors))
+        activated = self.browse()
         for goal, vals in updates.items():
             goal._write_computed(vals)
-        return True
+            activated |= goal
+        # measured at once: the current value and status show right after activation (closing a goal past
+        # its deadline stays the daily measure's job)
+        activated._measure(today, close=False)
 
     def action_measure(self):
         self.check_access("write")
@@ -340,18 +363,18 @@ class RelationshipGoal(models.Model):
         self.filtered(lambda g: g.state == "cancelled")._write_computed({"state": "draft"})
 
     def action_view_measurements(self):
+        """The goal's chart: measured value, target and expected path, on the days it was measured."""
         if len(self) != 1:
             raise UserError(_("Open the measurements of one goal at a time."))
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "customer_relationship.action_relationship_goal_measurement")
+        action = self.env["ir.actions.act_window"]._for_xml_id("customer_relationship.action_relationship_goal_chart")
         action["domain"] = [("goal_id", "=", self.id)]
-        action["context"] = {"default_goal_id": self.id}
+        action["display_name"] = _("%(goal)s: measured, target and expected path", goal=self.name)
         return action
 
     # ------------------------------------------------------------------
     # Measuring
     # ------------------------------------------------------------------
-    def _measure(self, today=None):
+    def _measure(self, today=None, close=True):
         """Measure active goals; one KPI computation per distinct (KPI, period, scope), not per goal.
 
         Goals sharing the same figures are written together: a handful of writes for 1,000 goals.
@@ -388,7 +411,8 @@ class RelationshipGoal(models.Model):
             goals.browse(goal_ids).write({"status": status})
         goals.env["relationship.goal.measurement"]._record(values)
         goals._notify_at_risk([g for g in goals if g.status == "at_risk" and not was_at_risk[g]])
-        goals._close_past_deadline(today)
+        if close:
+            goals._close_past_deadline(today)
 
     def _notify_at_risk(self, goals):
         """One 'Goal at risk' activity for the owner when a goal becomes at risk.

@@ -15,6 +15,10 @@ class RelationshipGoalMeasurement(models.Model):
     date = fields.Date(required=True, index=True)
     value = fields.Float(required=True, aggregator="avg")
     target_value = fields.Float(aggregator="avg", readonly=True)
+    expected_value = fields.Float(
+        string="Expected Path", aggregator="avg", readonly=True,
+        help="Where the goal should stand on this day: the baseline, plus the share of the period elapsed of the "
+             "way to the target.")
 
     _sql_constraints = [
         ("goal_date_unique", "UNIQUE(goal_id, date)", "A goal has one measurement per day."),
@@ -34,12 +38,12 @@ class RelationshipGoalMeasurement(models.Model):
         to_create = []
         for goal, value in values.items():
             measurement = existing.get((goal, goal.date_last_measured))
+            expected = goal.baseline_value + (goal.target_value - goal.baseline_value) * goal.expected_progress / 100
             if measurement:
-                measurement.value = value
-                measurement.target_value = goal.target_value
+                measurement.write({"value": value, "target_value": goal.target_value, "expected_value": expected})
             else:
                 # kpi and company given: the INSERT holds them, no UPDATE per batch of measurements
                 to_create.append({"goal_id": goal.id, "date": goal.date_last_measured, "value": value,
-                                  "target_value": goal.target_value, "kpi_id": goal.kpi_id.id,
-                                  "company_id": goal.company_id.id})
+                                  "target_value": goal.target_value, "expected_value": expected,
+                                  "kpi_id": goal.kpi_id.id, "company_id": goal.company_id.id})
         return self.create(to_create)

@@ -24,6 +24,14 @@ BUILTINS = [
     ("interaction_count", "Interaction Count"),
 ]
 STAGE_BUILTINS = ("acquisition", "retention_rate", "churn_rate", "growth_rate")
+# The partners behind each stage figure: the Overview's cards open exactly these.
+STAGE_SETS = {
+    "start": "customer_start",
+    "end": "customer_end",
+    "new": "customer_end AND NOT customer_start",
+    "lost": "customer_start AND NOT customer_end",
+    "retained": "customer_start AND customer_end",
+}
 # What a KPI measures in other models: only administrators define it (README, "Who defines what is measured").
 DEFINITION_FIELDS = ("model_id", "domain", "date_field_id", "partner_field_id", "aggregate", "field_id")
 # Built-in KPIs come with the addon's data (loaded as superuser): nobody makes a KPI built-in.
@@ -38,8 +46,8 @@ class RelationshipKpi(models.Model):
 
     Built-in stage KPIs, with S = customers at the start of the period, E = customers at its end,
     N = customers at the end who were not at the start, L = customers at the start who are not at
-    the end (a partner is a customer at instant t when its latest stage-history row entered at or
-    before t is in a customer stage):
+    the end (a partner is a customer at instant t when a stage-history row of the measured pipelines,
+    the lifecycle ones by default, is in a customer stage, entered at or before t and not left by t):
     acquisition = N; retention = (S - L) / S x 100; churn = L / S x 100; growth = (E - S) / S x 100;
     every rate is 0.0 when S = 0.
     """
@@ -282,50 +290,68 @@ class RelationshipKpi(models.Model):
     def _scoped_partner_domain(self, partner_domain, pipeline_ids=None):
         domain = list(partner_domain or [])
         if pipeline_ids:
-            domain = ["&", ("relationship_pipeline_id", "in", list(pipeline_ids)), *(domain or [(1, "=", 1)])]
+            in_pipelines = ("relationship_membership_ids", "any", [("pipeline_id", "in", list(pipeline_ids))])
+            domain = ["&", in_pipelines, *(domain or [(1, "=", 1)])]
         return domain
 
     @staticmethod
     def _company_domain(company_ids, field="company_id"):
         return [(field, "in", [*company_ids, False])] if company_ids else []
 
-    def _stage_figures(self, date_from, date_to, partner_domain=None, pipeline_ids=None, company_ids=None):
-        """S, E, N and L in one query: the latest history row per partner at both instants."""
+    def _stage_flags(self, date_from, date_to, partner_domain=None, pipeline_ids=None, company_ids=None):
+        """SQL of (partner_id, customer_start, customer_end): whether each partner was a customer at both ends.
+
+        A partner is a customer at instant t in a pipeline when one of its rows there has a customer stage,
+        was entered at or before t and not left by t (a partner removed from the pipeline stops being a
+        customer at that instant). The lifecycle pipelines when no pipeline is given; a partner in several
+        of the pipelines is a customer when it is one in any.
+        """
         start, end = self._period_instants(date_from, date_to)
         History = self.env["relationship.stage.history"]
-        domain = [("date_enter", "<", end), *self._company_domain(company_ids)]
-        if pipeline_ids:
-            domain.append(("pipeline_id", "in", list(pipeline_ids)))
+        pipelines = [("pipeline_id", "in", list(pipeline_ids))] if pipeline_ids else \
+            [("pipeline_id.is_lifecycle", "=", True)]
+        domain = [
+            ("stage_type", "=", "customer"), ("date_enter", "<", end),
+            "|", ("date_leave", "=", False), ("date_leave", ">", start),
+            *pipelines, *self._company_domain(company_ids),
+        ]
         if partner_domain:
             domain.append(("partner_id", "any", list(partner_domain)))
-        History.flush_model(["partner_id", "stage_type", "date_enter", "pipeline_id"])
+        History.flush_model(["partner_id", "stage_type", "date_enter", "date_leave", "pipeline_id", "company_id"])
         query = History._search(domain)  # record rules apply: a user only counts their companies' rows
         table = query.table
-        is_customer = SQL("%s = 'customer'", SQL.identifier(table, "stage_type"))
-        entered = SQL.identifier(table, "date_enter")
-        # state at end: latest row before `end`; state at start: latest row with date_enter <= start
-        rows = query.select(
-            SQL.identifier(table, "partner_id"),
-            SQL("%s AS customer_end", is_customer),
-            SQL("%s <= %s AS before_start", entered, start),
-            SQL("ROW_NUMBER() OVER (PARTITION BY %s ORDER BY %s DESC, %s DESC) AS rank_end",
-                SQL.identifier(table, "partner_id"), entered, SQL.identifier(table, "id")),
+
+        def column(name):
+            return SQL.identifier(table, name)
+        left = column("date_leave")
+        selected = query.select(
+            SQL("%s AS partner_id", column("partner_id")),
+            SQL("BOOL_OR(%s <= %s AND (%s IS NULL OR %s > %s)) AS customer_start",
+                column("date_enter"), start, left, left, start),
+            SQL("BOOL_OR(%s IS NULL OR %s >= %s) AS customer_end", left, left, end),
         )
+        return SQL("%s GROUP BY %s", selected, column("partner_id"))
+
+    def _stage_figures(self, date_from, date_to, partner_domain=None, pipeline_ids=None, company_ids=None):
+        """S, E, N and L in one query, from each partner's customer rows overlapping the period."""
+        flags = self._stage_flags(date_from, date_to, partner_domain, pipeline_ids, company_ids)
         self.env.cr.execute(SQL("""
-            WITH rows AS (%(rows)s),
-            ends AS (SELECT partner_id, customer_end FROM rows WHERE rank_end = 1),
-            starts AS (
-                SELECT DISTINCT ON (partner_id) partner_id, customer_end AS customer_start
-                  FROM rows WHERE before_start ORDER BY partner_id, rank_end
-            )
-            SELECT COUNT(*) FILTER (WHERE s.customer_start),
-                   COUNT(*) FILTER (WHERE e.customer_end),
-                   COUNT(*) FILTER (WHERE e.customer_end AND NOT COALESCE(s.customer_start, FALSE)),
-                   COUNT(*) FILTER (WHERE s.customer_start AND NOT e.customer_end)
-              FROM ends e LEFT JOIN starts s ON s.partner_id = e.partner_id
-        """, rows=rows))
+            SELECT COUNT(*) FILTER (WHERE customer_start),
+                   COUNT(*) FILTER (WHERE customer_end),
+                   COUNT(*) FILTER (WHERE customer_end AND NOT customer_start),
+                   COUNT(*) FILTER (WHERE customer_start AND NOT customer_end)
+              FROM (%s) AS flags
+        """, flags))
         start_count, end_count, new, lost = self.env.cr.fetchone()
         return {"S": start_count, "E": end_count, "N": new, "L": lost}
+
+    def _stage_partner_ids(self, which, date_from, date_to, partner_domain=None, pipeline_ids=None,
+                           company_ids=None):
+        """Ids of the partners behind a figure (``which`` is a key of STAGE_SETS), in one query."""
+        flags = self._stage_flags(date_from, date_to, partner_domain, pipeline_ids, company_ids)
+        self.env.cr.execute(SQL("SELECT partner_id FROM (%s) AS flags WHERE %s ORDER BY partner_id",
+                                flags, SQL(STAGE_SETS[which])))
+        return [row[0] for row in self.env.cr.fetchall()]
 
     def _compute_interaction_count(self, date_from, date_to, partner_domain=None, pipeline_ids=None,
                                    company_ids=None):

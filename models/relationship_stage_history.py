@@ -14,22 +14,32 @@ class RelationshipStageHistory(models.Model):
     _order = "date_enter desc, id desc"
     _rec_name = "stage_id"
 
+    membership_id = fields.Many2one(
+        "relationship.pipeline.membership", index=True, ondelete="cascade")
     partner_id = fields.Many2one("res.partner", required=True, index=True, ondelete="cascade")
     pipeline_id = fields.Many2one("relationship.pipeline", required=True, index=True, ondelete="cascade")
     stage_id = fields.Many2one("relationship.stage", required=True, index=True, ondelete="cascade")
     stage_type = fields.Selection(related="stage_id.stage_type", store=True)
+    # the stage's place in its pipeline when the partner entered it: reordering stages later does not
+    # rewrite past funnels
+    stage_sequence = fields.Integer(string="Stage Order at Entry", aggregator=None)
     previous_stage_id = fields.Many2one("relationship.stage", ondelete="set null")
     next_stage_id = fields.Many2one("relationship.stage", ondelete="set null", readonly=True)
     date_enter = fields.Datetime(required=True, index=True, default=fields.Datetime.now)
     date_leave = fields.Datetime(index=True)
     duration_days = fields.Float(
         compute="_compute_duration_days", store=True, aggregator="avg",
-        help="Days spent in the stage; 0 while the partner is still in it.")
+        help="Days spent in the stage once the partner left it.")
+    days_in_stage = fields.Float(
+        compute="_compute_days_in_stage", string="Days in Stage", digits=(16, 1), aggregator=None,
+        help="Days spent in the stage; up to now while the partner is still in it.")
     progressed = fields.Boolean(
-        compute="_compute_progressed", store=True,
-        help="The partner went on from this stage to a later stage of the same pipeline.")
+        readonly=True, string="Went On",
+        help="The partner went on to a later stage that is not lost, in the stages' order at the move.")
+    moved_to_lost = fields.Boolean(readonly=True, string="Lost", help="The partner went to a lost stage.")
     user_id = fields.Many2one("res.users", default=lambda self: self.env.user)
-    company_id = fields.Many2one(related="pipeline_id.company_id", store=True, index=True)
+    # the partner's company, not the pipeline's: a shared pipeline's rows stay within each company
+    company_id = fields.Many2one(related="partner_id.company_id", store=True, index=True)
 
     @api.depends("date_enter", "date_leave")
     def _compute_duration_days(self):
@@ -39,34 +49,39 @@ class RelationshipStageHistory(models.Model):
             else:
                 row.duration_days = 0.0
 
-    @api.depends("stage_id.sequence", "next_stage_id.sequence", "next_stage_id.pipeline_id")
-    def _compute_progressed(self):
+    def _compute_days_in_stage(self):
+        now = fields.Datetime.now()
         for row in self:
-            nxt = row.next_stage_id
-            row.progressed = bool(nxt) and nxt.pipeline_id == row.pipeline_id and (
-                (nxt.sequence, nxt.id) > (row.stage_id.sequence, row.stage_id.id))
+            end = row.date_leave or now
+            row.days_in_stage = round((end - row.date_enter).total_seconds() / 86400.0, 1) if row.date_enter else 0.0
 
     @api.model
-    def _load_demo_history(self, partner_ids):
-        """Demo data only: give each partner a believable path to its current stage over the last year."""
+    def _load_demo_history(self, membership_ids):
+        """Demo data only: give each membership a believable path to its current stage over the last year."""
         rng = random.Random(42)
         now = fields.Datetime.now()
-        partners = self.env["res.partner"].browse(partner_ids).exists()
-        self.search([("partner_id", "in", partners.ids)]).unlink()
+        memberships = self.env["relationship.pipeline.membership"].browse(membership_ids).exists()
+        self.search([("membership_id", "in", memberships.ids)]).unlink()
         rows = []
-        for partner in partners:
-            stages = partner.relationship_pipeline_id.stage_ids.sorted(lambda s: (s.sequence, s.id))
-            current = partner.relationship_stage_id
-            path = [s for s in stages if (s.sequence, s.id) < (current.sequence, current.id) and rng.random() < 0.8]
+        for membership in memberships:
+            stages = membership.pipeline_id.stage_ids.sorted(lambda s: (s.sequence, s.id))
+            current = membership.stage_id
+            path = [s for s in stages if (s.sequence, s.id) < (current.sequence, current.id)
+                    and s.stage_type != "lost" and rng.random() < 0.8]
             path.append(current)
             dates = sorted(now - timedelta(days=rng.randint(3, 365)) for _stage in path)
             for index, stage in enumerate(path):
+                nxt = path[index + 1] if index + 1 < len(path) else False
                 rows.append({
-                    "partner_id": partner.id, "pipeline_id": stage.pipeline_id.id, "stage_id": stage.id,
+                    "membership_id": membership.id, "partner_id": membership.partner_id.id,
+                    "pipeline_id": stage.pipeline_id.id, "stage_id": stage.id, "stage_sequence": stage.sequence,
                     "previous_stage_id": path[index - 1].id if index else False,
-                    "next_stage_id": path[index + 1].id if index + 1 < len(path) else False,
+                    "next_stage_id": nxt and nxt.id,
+                    "progressed": bool(nxt) and nxt.stage_type != "lost",
+                    "moved_to_lost": bool(nxt) and nxt.stage_type == "lost",
                     "date_enter": dates[index],
-                    "date_leave": dates[index + 1] if index + 1 < len(path) else False,
+                    "date_leave": dates[index + 1] if nxt else False,
                 })
-            partner.date_stage_entered = dates[-1]
+            membership.with_context(relationship_move=True).write(
+                {"date_entered": dates[0], "date_stage_entered": dates[-1]})
         self.create(rows)

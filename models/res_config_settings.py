@@ -15,11 +15,11 @@ class ResConfigSettings(models.TransientModel):
         string="Default Contact Cadence (days)", config_parameter=PARAM + "default_cadence_days",
         help="Days after which a partner without interaction needs attention; 0 means no cadence.")
     relationship_pipeline_new_companies = fields.Boolean(
-        string="Put New Companies in the Default Pipeline")
+        string="Put New Companies in the Lifecycle Pipeline")
     relationship_pipeline_new_contacts = fields.Boolean(
-        string="Put New Individuals in the Default Pipeline")
+        string="Put New Individuals in the Lifecycle Pipeline")
     relationship_default_pipeline_id = fields.Many2one(
-        "relationship.pipeline", string="Default Pipeline",
+        "relationship.pipeline", string="Lifecycle Pipeline",
         compute="_compute_relationship_default_pipeline_id", inverse="_inverse_relationship_default_pipeline_id",
         readonly=False)
     gdpr_legal_hold_model_ids = fields.Many2many(
@@ -55,7 +55,7 @@ class ResConfigSettings(models.TransientModel):
     @api.depends("company_id")
     def _compute_relationship_default_pipeline_id(self):
         for settings in self:
-            settings.relationship_default_pipeline_id = self.env["relationship.pipeline"]._get_default(
+            settings.relationship_default_pipeline_id = self.env["relationship.pipeline"]._get_lifecycle(
                 settings.company_id)
 
     def _inverse_relationship_default_pipeline_id(self):
@@ -63,10 +63,10 @@ class ResConfigSettings(models.TransientModel):
         for settings in self:
             chosen = settings.relationship_default_pipeline_id
             current = Pipeline.search(
-                [("is_default", "=", True), ("company_id", "in", [settings.company_id.id, False])])
-            (current - chosen).write({"is_default": False})
-            if chosen and not chosen.is_default:
-                chosen.is_default = True
+                [("is_lifecycle", "=", True), ("company_id", "in", [settings.company_id.id, False])])
+            (current - chosen).write({"is_lifecycle": False})
+            if chosen and not chosen.is_lifecycle:
+                chosen.is_lifecycle = True
 
     @api.model
     def _gdpr_legal_hold_model_names(self):

@@ -5,22 +5,26 @@ from odoo import _
 from odoo import api
 from odoo import fields
 from odoo import models
+from odoo.exceptions import AccessError
 from odoo.exceptions import UserError
-from odoo.exceptions import ValidationError
 from odoo.osv.expression import AND
 from odoo.osv.expression import OR
 from odoo.tools import SQL
 
 NEVER_CONTACTED_DAYS = 99999
+# Partners reminded per transaction by the contact-cadence cron.
+CADENCE_BATCH_SIZE = 200
 INTERACTION_STATS = ("interaction_count", "last_interaction_date")
-# Kept up to date by the addon only (interaction statistics, stage moves): users never write them.
-COMPUTED_BY_ADDON = (*INTERACTION_STATS, "date_stage_entered")
+# Kept up to date by the addon only (interaction statistics): users never write them.
+COMPUTED_BY_ADDON = INTERACTION_STATS
 
 # Cleared when a person's data is erased (bank accounts are unlinked).
 PARTNER_ERASED_FIELDS = [
     "email", "phone", "mobile", "street", "street2", "zip", "city", "state_id", "country_id", "vat", "website",
-    "comment", "image_1920", "function", "title",
+    "comment", "image_1920", "function", "title", "ref", "company_name", "barcode",
+    "company_registry",
 ]
+GDPR_FLAGS = {"gdpr_restricted", "gdpr_objected"}
 
 
 class ResPartnerComputedGuard(models.Model):
@@ -65,16 +69,18 @@ class ResPartner(models.Model):
     days_since_last_interaction = fields.Integer(
         compute="_compute_days_since_last_interaction", search="_search_days_since_last_interaction",
         string="Days Since Last Contact", help="Partners never contacted count as not contacted for 99999 days.")
+    # no default: nothing is written to every partner at install; empty means the settings' cadence
     contact_cadence_days = fields.Integer(
-        string="Contact Cadence (days)", default=lambda self: self._default_contact_cadence_days(),
-        help="Contact this partner at least every this many days; 0 means no cadence.")
+        string="Contact Cadence (days)", aggregator=None,
+        help="Contact this partner at least every this many days; empty (0) means the default cadence of the "
+             "settings.")
     needs_attention = fields.Boolean(
         compute="_compute_needs_attention", search="_search_needs_attention",
         help="The contact cadence is exceeded: nobody talked to this partner within the cadence.")
 
     _sql_constraints = [
         ("contact_cadence_days_positive", "CHECK(contact_cadence_days >= 0)",
-         "The contact cadence cannot be negative: enter a number of days, or 0 for no cadence."),
+         "The contact cadence cannot be negative: enter a number of days, or 0 for the default cadence."),
     ]
 
     @api.model
@@ -117,8 +123,9 @@ class ResPartner(models.Model):
     @api.depends("last_interaction_date", "contact_cadence_days")
     def _compute_needs_attention(self):
         now = fields.Datetime.now()
+        default = self._default_contact_cadence_days()
         for partner in self:
-            cadence = partner.contact_cadence_days
+            cadence = partner.contact_cadence_days or default
             last = partner.last_interaction_date
             partner.needs_attention = bool(cadence) and (not last or last <= now - timedelta(days=cadence))
 
@@ -126,10 +133,11 @@ class ResPartner(models.Model):
         if operator not in ("=", "!=") or not isinstance(value, bool):
             raise UserError(_("The “Needs Attention” filter only accepts “is set” or “is not set”."))
         self.flush_model(["last_interaction_date", "contact_cadence_days"])
+        cadence = SQL("COALESCE(NULLIF(contact_cadence_days, 0), %s)", self._default_contact_cadence_days())
         overdue = SQL(
-            """(SELECT id FROM res_partner WHERE contact_cadence_days > 0 AND (last_interaction_date IS NULL
-                OR last_interaction_date <= %s - contact_cadence_days * INTERVAL '1 day'))""",
-            fields.Datetime.now())
+            """(SELECT id FROM res_partner WHERE %(cadence)s > 0 AND (last_interaction_date IS NULL
+                OR last_interaction_date <= %(now)s - %(cadence)s * INTERVAL '1 day'))""",
+            cadence=cadence, now=fields.Datetime.now())
         return [("id", "in" if (operator == "=") == value else "not in", overdue)]
 
     def action_log_interaction(self):
@@ -160,36 +168,56 @@ class ResPartner(models.Model):
             raise UserError(_("Open the interactions of one contact at a time."))
 
     @api.model
-    def _cron_contact_cadence(self):
-        """One “Contact customer” activity per partner whose cadence is exceeded and who has none open.
+    def _cadence_reminder_domain(self, activity_type):
+        """Partners owed a reminder: in an open or customer stage of a pipeline, cadence exceeded, none open.
 
-        Locks the partners it handles (SKIP LOCKED) so that two cron workers never handle the same one.
+        Never users' partners (archived users such as OdooBot included), the database's own companies,
+        archived partners, or contacts of a company (reminded through their company, which counts their
+        interactions).
+        """
+        return [
+            ("needs_attention", "=", True),
+            "|", ("is_company", "=", True), ("parent_id", "=", False),
+            # Nobody is reminded to contact a person who objected or whose processing is restricted (GDPR).
+            ("gdpr_objected", "=", False), ("gdpr_restricted", "=", False),
+            ("relationship_membership_ids", "any", [("active", "=", True), ("stage_type", "in", ("open", "customer"))]),
+            ("id", "not in", SQL("(SELECT partner_id FROM res_users WHERE partner_id IS NOT NULL)")),
+            ("id", "not in", SQL("(SELECT partner_id FROM res_company WHERE partner_id IS NOT NULL)")),
+            ("id", "not in", SQL(
+                "(SELECT res_id FROM mail_activity WHERE res_model = 'res.partner' AND activity_type_id = %s)",
+                activity_type.id)),
+        ]
+
+    @api.model
+    def _cron_contact_cadence(self, batch_size=CADENCE_BATCH_SIZE):
+        """One “Contact customer” activity per partner owed a reminder, one batch per transaction.
+
+        The cron commits after each batch and runs again at once while partners remain (Odoo's cron
+        progress), so row locks (SKIP LOCKED: two workers never handle the same partner) stay short.
         """
         activity_type = self.env.ref("customer_relationship.mail_activity_type_contact_customer")
-        # Contacts of a company are reminded through their company, which counts their interactions.
-        candidates = self.search(
-            [("needs_attention", "=", True), "|", ("is_company", "=", True), ("parent_id", "=", False)])
-        if not candidates:
-            return
-        self.env.cr.execute(SQL(
-            "SELECT id FROM res_partner WHERE id IN %s FOR UPDATE SKIP LOCKED", tuple(candidates.ids)))
-        locked = self.browse([row[0] for row in self.env.cr.fetchall()])
-        has_open = self.env["mail.activity"].search([
-            ("res_model", "=", "res.partner"), ("res_id", "in", locked.ids),
-            ("activity_type_id", "=", activity_type.id)]).mapped("res_id")
-        todo = locked.filtered(lambda p: p.id not in set(has_open))
+        domain = self._cadence_reminder_domain(activity_type)
+        batch = self.search(domain, limit=batch_size, order="id")
+        locked = self.browse()
+        if batch:
+            self.env.cr.execute(SQL(
+                "SELECT id FROM res_partner WHERE id IN %s FOR UPDATE SKIP LOCKED", tuple(batch.ids)))
+            locked = self.browse(sorted(row[0] for row in self.env.cr.fetchall()))
         model_id = self.env["ir.model"]._get_id("res.partner")
         today = fields.Date.context_today(self)
+        admin = self.env.ref("base.user_admin")
         self.env["mail.activity"].sudo().create([{
             "res_model_id": model_id,
             "res_id": partner.id,
             "activity_type_id": activity_type.id,
-            "summary": _("No contact for %(days)s days (cadence %(cadence)s days)",
-                         days=partner.days_since_last_interaction if partner.last_interaction_date else "∞",
-                         cadence=partner.contact_cadence_days),
-            "user_id": (partner.user_id or self.env.ref("base.user_admin")).id,
+            "summary": _("Not contacted for %(days)s days", days=partner.days_since_last_interaction)
+            if partner.last_interaction_date else _("Never contacted"),
+            "user_id": (partner.user_id or admin).id,
             "date_deadline": today,
-        } for partner in todo])
+        } for partner in locked])
+        remaining = self.search_count(domain) if len(batch) == batch_size else 0
+        self.env["ir.cron"]._notify_progress(done=len(locked), remaining=remaining)
+        return locked
 
     def _interaction_owner_domain(self):
         """Companies (commercial partners) count their contacts' interactions too."""
@@ -257,143 +285,62 @@ class ResPartner(models.Model):
     # ------------------------------------------------------------------
     # Pipelines and stages
     # ------------------------------------------------------------------
-    relationship_pipeline_id = fields.Many2one(
-        "relationship.pipeline", string="Pipeline", index=True, tracking=True, copy=False,
-        ondelete="restrict")
+    relationship_membership_ids = fields.One2many(
+        "relationship.pipeline.membership", "partner_id", string="Pipelines", copy=False)
     relationship_stage_id = fields.Many2one(
-        "relationship.stage", string="Stage", index=True, tracking=True, copy=False, ondelete="restrict",
-        group_expand="_read_group_relationship_stage_ids",
-        domain="[('pipeline_id', '=', relationship_pipeline_id)]")
+        "relationship.stage", string="Lifecycle Stage", index=True, readonly=True, copy=False,
+        compute="_compute_relationship_stage_id", store=True,
+        help="The partner's stage in its company's lifecycle pipeline; other pipelines do not change it.")
     relationship_stage_history_ids = fields.One2many(
         "relationship.stage.history", "partner_id", string="Stage History")
-    date_stage_entered = fields.Datetime(string="In Stage Since", copy=False, readonly=True, index=True)
-    days_in_stage = fields.Integer(compute="_compute_days_in_stage", string="Days in Stage")
-    is_stale = fields.Boolean(
-        compute="_compute_is_stale", search="_search_is_stale", string="Stale",
-        help="The partner has been in its stage longer than the stage allows.")
     relationship_stage_type = fields.Selection(related="relationship_stage_id.stage_type", string="Stage Type")
 
-    def _compute_days_in_stage(self):
-        now = fields.Datetime.now()
+    @api.depends("relationship_membership_ids.stage_id", "relationship_membership_ids.active",
+                 "relationship_membership_ids.is_lifecycle", "company_id")
+    def _compute_relationship_stage_id(self):
         for partner in self:
-            entered = partner.date_stage_entered
-            partner.days_in_stage = (now - entered).days if entered and partner.relationship_stage_id else 0
-
-    @api.depends("date_stage_entered", "relationship_stage_id.sla_days")
-    def _compute_is_stale(self):
-        for partner in self:
-            sla = partner.relationship_stage_id.sla_days
-            partner.is_stale = bool(sla and partner.date_stage_entered) and partner.days_in_stage >= sla
-
-    def _search_is_stale(self, operator, value):
-        if operator not in ("=", "!=") or not isinstance(value, bool):
-            raise UserError(_("The “Stale” filter only accepts “is set” or “is not set”."))
-        self.flush_model(["date_stage_entered", "relationship_stage_id"])
-        self.env["relationship.stage"].flush_model(["sla_days"])
-        stale = SQL(
-            """(SELECT p.id FROM res_partner p JOIN relationship_stage s ON s.id = p.relationship_stage_id
-                WHERE s.sla_days > 0 AND p.date_stage_entered <= %s - s.sla_days * INTERVAL '1 day')""",
-            fields.Datetime.now())
-        positive = (operator == "=") == value
-        return [("id", "in" if positive else "not in", stale)]
-
-    @api.constrains("relationship_stage_id", "relationship_pipeline_id")
-    def _check_stage_in_pipeline(self):
-        for partner in self:
-            stage = partner.relationship_stage_id
-            if stage and stage.pipeline_id != partner.relationship_pipeline_id:
-                raise ValidationError(_(
-                    "The stage “%(stage)s” belongs to the pipeline “%(stage_pipeline)s”, not to “%(pipeline)s”: "
-                    "choose a stage of the partner's pipeline.",
-                    stage=stage.name, stage_pipeline=stage.pipeline_id.name,
-                    pipeline=partner.relationship_pipeline_id.name or _("no pipeline"),
-                ))
-
-    @api.model
-    def _read_group_relationship_stage_ids(self, stages, domain):
-        pipeline_id = self.env.context.get("default_relationship_pipeline_id")
-        if not pipeline_id:
-            return stages
-        return stages.search([("pipeline_id", "=", pipeline_id)], order=stages._order)
+            lifecycle = partner.relationship_membership_ids.filtered(lambda m: m.active and m.is_lifecycle)
+            # the partner's own company's lifecycle first, then the shared one
+            ranked = lifecycle.sorted(lambda m, company=partner.company_id: m.pipeline_id.company_id != company)
+            partner.relationship_stage_id = ranked[:1].stage_id
 
     @api.model_create_multi
     def create(self, vals_list):
-        self._relationship_fill_default_pipeline(vals_list)
-        for vals in vals_list:
-            self._relationship_fill_first_stage(vals)
         partners = super().create(vals_list)
-        partners.filtered("relationship_stage_id")._relationship_log_stage_entry()
+        partners._relationship_join_lifecycle()
         return partners
 
     def write(self, vals):
-        if "relationship_pipeline_id" in vals or "relationship_stage_id" in vals:
-            self._relationship_fill_first_stage(vals)
-        moved = self.browse()
         if "relationship_stage_id" in vals:
-            moved = self.filtered(lambda p: p.relationship_stage_id.id != vals["relationship_stage_id"])
-            if moved:
-                moved._check_gdpr_not_restricted(_("move it to another stage"))
-        res = super().write(vals)
-        if moved:
-            moved._relationship_log_stage_entry()
-        return res
+            # an import that writes the current lifecycle stage again changes nothing
+            if any(partner.relationship_stage_id.id != (vals["relationship_stage_id"] or False) for partner in self):
+                raise UserError(_(
+                    "The lifecycle stage follows the partner's place in the lifecycle pipeline: move the "
+                    "partner on the pipeline board, or in the Pipelines tab of the contact."))
+            vals = {key: value for key, value in vals.items() if key != "relationship_stage_id"}
+        return super().write(vals)
 
-    @api.model
-    def _relationship_fill_default_pipeline(self, vals_list):
+    def _relationship_join_lifecycle(self):
+        """Put new partners in the first stage of their company's lifecycle pipeline, as the settings ask."""
         params = self.env["ir.config_parameter"].sudo()
         for_companies = params.get_param("customer_relationship.pipeline_new_companies", "True") == "True"
         for_contacts = params.get_param("customer_relationship.pipeline_new_contacts", "False") == "True"
         if not (for_companies or for_contacts) or self.env.context.get("relationship_no_pipeline"):
             return
-        pipeline = None
-        for vals in vals_list:
-            if vals.get("relationship_pipeline_id") or vals.get("relationship_stage_id"):
-                continue
-            if not (for_companies if vals.get("is_company") else for_contacts):
-                continue
-            if pipeline is None:
-                pipeline = self.env["relationship.pipeline"]._get_default()
-            if pipeline:
-                vals["relationship_pipeline_id"] = pipeline.id
-
-    @api.model
-    def _relationship_fill_first_stage(self, vals):
-        if vals.get("relationship_stage_id"):
-            stage = self.env["relationship.stage"].browse(vals["relationship_stage_id"])
-            vals.setdefault("relationship_pipeline_id", stage.pipeline_id.id)
-        elif vals.get("relationship_pipeline_id"):
-            pipeline = self.env["relationship.pipeline"].browse(vals["relationship_pipeline_id"])
-            vals["relationship_stage_id"] = pipeline._first_stage().id
-        elif "relationship_pipeline_id" in vals:
-            vals["relationship_stage_id"] = False
-
-    def _relationship_log_stage_entry(self):
-        """Close the open history rows of these partners and open one for their new stage.
-
-        Rows are closed with one write per destination stage (a kanban move has one), so the number of
-        queries does not grow with the number of partners moved.
-        """
-        now = fields.Datetime.now()
-        History = self.env["relationship.stage.history"].sudo()
-        open_rows = History.search([("partner_id", "in", self.ids), ("date_leave", "=", False)])
-        previous = {row.partner_id.id: row.stage_id.id for row in open_rows}
-        by_next_stage = defaultdict(lambda: History.browse())
-        stage_of = {partner.id: partner.relationship_stage_id.id for partner in self}
-        for row in open_rows:
-            by_next_stage[stage_of.get(row.partner_id.id) or False] |= row
-        for next_stage_id, rows in by_next_stage.items():
-            rows.write({"date_leave": now, "next_stage_id": next_stage_id})
-        entering = self.filtered("relationship_stage_id")
-        History.create([{
-            "partner_id": partner.id,
-            "pipeline_id": partner.relationship_stage_id.pipeline_id.id,
-            "stage_id": partner.relationship_stage_id.id,
-            "previous_stage_id": previous.get(partner.id, False),
-            "date_enter": now,
-            "user_id": self.env.uid,
-        } for partner in entering])
-        # sudo: the stage date is dropped from users' writes (ResPartnerComputedGuard); moving the partner sets it
-        return super(ResPartner, entering.sudo()).write({"date_stage_entered": now})
+        joining = self.filtered(lambda p: (for_companies if p.is_company else for_contacts)
+                                and not p.relationship_membership_ids)
+        pipelines = {}
+        vals_list = []
+        for partner in joining:
+            company = partner.company_id
+            if company not in pipelines:
+                # sudo: users creating contacts need not read pipelines; the company filter is explicit
+                pipelines[company] = self.env["relationship.pipeline"].sudo()._get_lifecycle(company or None)
+            pipeline = pipelines[company]
+            if pipeline and pipeline._first_stage():
+                vals_list.append({"partner_id": partner.id, "pipeline_id": pipeline.id})
+        # sudo: joining the lifecycle is part of creating a partner, which users without pipeline rights do
+        self.env["relationship.pipeline.membership"].sudo().create(vals_list)
 
     # ------------------------------------------------------------------
     # GDPR
@@ -421,16 +368,18 @@ class ResPartnerGdpr(models.Model):
         string="Objected to Processing", copy=False, tracking=True, readonly=True,
         help="GDPR art. 21: the person objected; their e-mail is on the mail blacklist.")
     gdpr_consent_ids = fields.One2many("gdpr.consent", "partner_id", string="Consents")
-    gdpr_consent_count = fields.Integer(compute="_compute_gdpr_consent_count", groups="base.group_user")
+    gdpr_consent_count = fields.Integer(
+        compute="_compute_gdpr_consent_count", groups="customer_relationship.group_privacy_officer")
 
     def _compute_gdpr_consent_count(self):
-        counts = dict(self.env["gdpr.consent"].sudo()._read_group(
+        counts = dict(self.env["gdpr.consent"]._read_group(
             [("partner_id", "in", self.ids)], ["partner_id"], ["__count"]))
         for partner in self:
             partner.gdpr_consent_count = counts.get(partner, 0)
 
     def action_view_gdpr_consents(self):
         self.ensure_one()
+        self.env["gdpr.consent"].check_access("read")
         return {
             "type": "ir.actions.act_window", "name": _("Consents"), "res_model": "gdpr.consent",
             "view_mode": "list,form", "domain": [("partner_id", "=", self.id)],
@@ -449,12 +398,30 @@ class ResPartnerGdpr(models.Model):
                 "so it cannot be saved on a contact. Remove the e-mail, or ask a Privacy Officer to confirm "
                 "a new, lawful basis for processing it.", emails=", ".join(suppressed)))
 
+    def _gdpr_check_flags(self, vals_list):
+        """Restriction and objection change only through a request an officer executes (logged in privacy.log).
+
+        On create a flag may only be left unset; on write only its current value may be repeated.
+        """
+        if self.env.su:
+            return
+        for vals in vals_list:
+            flags = GDPR_FLAGS & set(vals)
+            changed = any(vals[flag] for flag in flags) if not self else any(
+                partner[flag] != bool(vals[flag]) for partner in self for flag in flags)
+            if changed:
+                raise AccessError(_(
+                    "“Processing Restricted” and “Objected to Processing” change only when a Privacy Officer "
+                    "executes a restriction or objection request."))
+
     @api.model_create_multi
     def create(self, vals_list):
+        self.browse()._gdpr_check_flags(vals_list)
         self._gdpr_check_suppression([vals.get("email") for vals in vals_list])
         return super().create(vals_list)
 
     def write(self, vals):
+        self._gdpr_check_flags([vals])
         if vals.get("email"):
             self._gdpr_check_suppression([vals["email"]])
         return super().write(vals)
@@ -464,8 +431,8 @@ class ResPartnerGdpr(models.Model):
 
     def _gdpr_anonymise(self):
         """GDPR art. 17: keep the row (other records may point to it) but nothing that identifies the person."""
+        self.bank_ids.unlink()
         for partner in self:
-            partner.bank_ids.unlink()
-            vals = dict.fromkeys(PARTNER_ERASED_FIELDS, False)
+            vals = dict.fromkeys([name for name in PARTNER_ERASED_FIELDS if name in partner._fields], False)
             vals.update(name=partner._gdpr_anonymous_name(), active=False)
             partner.with_context(tracking_disable=True).write(vals)

@@ -1,1 +1,2 @@
 from . import relationship_funnel_report
+from . import relationship_goal_chart

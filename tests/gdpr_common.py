@@ -1,3 +1,4 @@
+from collections import defaultdict
 from datetime import date
 
 from .common import RelationshipCase
@@ -28,3 +29,11 @@ class GdprCase(RelationshipCase):
         request = self._request(request_type, identity_method="id_document", **vals)
         request.action_verify_identity()
         return request
+
+    @staticmethod
+    def _plan(request, included=True):
+        """{model: {action: count}} of the plan lines (the included ones, or the others)."""
+        counts = defaultdict(lambda: defaultdict(int))
+        for line in request.line_ids.filtered(lambda line: line.included == included):
+            counts[line.res_model][line.action] += 1
+        return {model: dict(per_action) for model, per_action in counts.items()}

@@ -96,12 +96,13 @@ class TestAccessAttacks(RelationshipCase):
             self.Kpi.with_user(self.user_admin).create(vals)
 
     def test_kpi_figures_use_the_rights_of_who_asks(self):
-        kpi = self.Kpi.with_user(self.user_admin).create(self._custom_vals("gdpr.request", "create_date"))
+        kpi = self.Kpi.create(self._custom_vals("gdpr.request", "create_date"))
         period = ("2026-01-01", "2026-12-31")
         self.assertEqual(kpi.with_user(self.user_officer).compute_value(*period), 4.0)
-        for user in (self.user_manager, self.user_rel):  # they read only the requests they registered
-            with self.subTest(user=user.login):
-                self.assertEqual(kpi.with_user(user).compute_value(*period), 0.0)
+        for user in (self.user_manager, self.user_rel):  # GDPR requests are the Privacy Officers' only
+            with self.subTest(user=user.login), self.assertRaisesRegex(ValidationError, "not allowed") as caught:
+                kpi.with_user(user).compute_value(*period)
+            self.assertNotIn("4", str(caught.exception), "no figure in the refusal")
         hidden = [("id", "=", self.hidden_partner.id)]
         self.assertEqual(self.interaction_count.compute_value(*period, partner_domain=hidden), 3.0)
         self.assertEqual(self.interaction_count.with_user(self.user_manager).compute_value(
@@ -112,14 +113,14 @@ class TestAccessAttacks(RelationshipCase):
         probe = self.env["relationship.goal"].create(self._goal_vals(target_value=5.0, achievability_note="x"))
         probe.action_activate()
         self.assertEqual(probe.baseline_value, 3.0)
-        # the manager's goal: target 2 would be "worse than the baseline (3.0)" if the filter leaked
+        # the manager's goal: target 2 would be "worse than the baseline (3)" if the filter leaked
         goal = self.env["relationship.goal"].with_user(self.user_manager).create(self._goal_vals())
         self.assertEqual(goal.scope_user_id, self.user_manager)
         with self.assertRaises(UserError) as caught:
             goal.action_activate()
         message = str(caught.exception)
-        self.assertIn("best value reached in an equal-length period of the last two years (0.0)", message)
-        self.assertNotIn("3.0", message)
+        self.assertIn("best value reached in an equal-length period of the last two years (0)", message)
+        self.assertNotIn("(3)", message)
         goal.achievability_note = "A fair in May."
         goal.action_activate()
         self.assertEqual((goal.state, goal.baseline_value, goal.best_value), ("active", 0.0, 0.0))
@@ -144,10 +145,12 @@ class TestAccessAttacks(RelationshipCase):
             as_user.action_activate()
         self.assertEqual((goal.state, goal.date_baseline), ("draft", False))
         goal.action_activate()
+        activation_measurement = goal.measurement_ids
+        self.assertEqual(len(activation_measurement), 1)  # activation measures at once
         for action in (as_user.action_measure, as_user.action_cancel):
             with self.subTest(action=action.__name__), self.assertRaises(AccessError):
                 action()
-        self.assertFalse(goal.measurement_ids)
+        self.assertEqual(goal.measurement_ids, activation_measurement)
         self.assertEqual(goal.state, "active")
 
     # ------------------------------------------------------------------
@@ -199,36 +202,39 @@ class TestAccessAttacks(RelationshipCase):
             self.Kpi.create(vals)  # even the application's own data needs a formula
         self.assertFalse(self.Kpi.search([("code", "=", "FOREVER"), ("active", "in", (True, False))]))
 
-    def test_partner_counters_and_stage_date_cannot_be_written(self):
-        """Dropped from users' writes (Odoo's contact merge writes them back): the values never change."""
+    def test_partner_counters_cannot_be_written(self):
+        """Dropped from users' writes (Odoo's contact merge writes them back): the values never change.
+
+        The stage dates live on the pipeline memberships, refused there (test_pipeline_stages)."""
         partner = self.env["res.partner"].create({"name": "Counted"})
         self.env["relationship.interaction"].create({"partner_id": partner.id, "subject": "Real call"})
-        fields = ["interaction_count", "last_interaction_date", "date_stage_entered"]
+        fields = ["interaction_count", "last_interaction_date"]
         before = partner.read(fields)
-        for vals in ({"last_interaction_date": "2030-01-01 00:00:00"}, {"interaction_count": 99999},
-                     {"date_stage_entered": "2030-01-01 00:00:00"}):
+        for vals in ({"last_interaction_date": "2030-01-01 00:00:00"}, {"interaction_count": 99999}):
             with self.subTest(vals=vals):
                 partner.with_user(self.user_rel).write(vals)
                 forged = self.env["res.partner"].with_user(self.user_rel).create({"name": "Forged", **vals})
                 self.env.invalidate_all()
                 self.assertEqual(partner.read(fields), before)
                 self.assertEqual(forged.read(fields)[0] | {"id": 0},
-                                 {"id": 0, "interaction_count": 0, "last_interaction_date": False,
-                                  "date_stage_entered": False})
+                                 {"id": 0, "interaction_count": 0, "last_interaction_date": False})
         self.assertEqual(partner.interaction_count, 1)
 
     def test_contacts_in_a_stage_can_still_be_merged(self):
         pipeline = self.env["relationship.pipeline"].create({"name": "Merge"})
         stage = self.env["relationship.stage"].create({"name": "Lead", "pipeline_id": pipeline.id})
-        kept, merged = self.env["res.partner"].create([
-            {"name": f"Twin {n}", "email": "twin@example.org", "relationship_pipeline_id": pipeline.id,
-             "relationship_stage_id": stage.id} for n in (1, 2)])
-        entered = kept.date_stage_entered
+        kept, merged = self.env["res.partner"].with_context(relationship_no_pipeline=True).create([
+            {"name": f"Twin {n}", "email": "twin@example.org"} for n in (1, 2)])
+        membership = self.env["relationship.pipeline.membership"].create(
+            [{"partner_id": twin.id, "stage_id": stage.id} for twin in (kept, merged)])[0]
+        entered = membership.date_stage_entered
         wizard = self.env["base.partner.merge.automatic.wizard"].with_user(self.user_admin).create(
             {"partner_ids": [Command.set((kept | merged).ids)], "dst_partner_id": kept.id})
         wizard.action_merge()
         self.assertFalse(merged.exists())
-        self.assertEqual((kept.relationship_stage_id, kept.date_stage_entered), (stage, entered))
+        self.env.invalidate_all()
+        self.assertEqual(kept.relationship_membership_ids, membership, "one membership per pipeline, the kept one's")
+        self.assertEqual((membership.stage_id, membership.date_stage_entered), (stage, entered))
 
     def test_buttons_on_several_records_get_a_sentence(self):
         partners = self.env["res.partner"].create([{"name": "One"}, {"name": "Two"}])

@@ -22,6 +22,9 @@ EXPECTED = {
         "internal": "", "portal": "", "user": "r", "manager": "crwu", "officer": "r"},
     "relationship.stage": {
         "internal": "", "portal": "", "user": "r", "manager": "crwu", "officer": "r"},
+    # Users put partners into pipelines and move them; removing is archiving; managers may delete.
+    "relationship.pipeline.membership": {
+        "internal": "", "portal": "", "user": "crw", "manager": "crwu", "officer": "crw"},
     # Written only by the stage-move logic (under sudo): nobody creates, edits or deletes it directly.
     "relationship.stage.history": {
         "internal": "", "portal": "", "user": "r", "manager": "r", "officer": "r"},
@@ -43,10 +46,13 @@ EXPECTED = {
     # Cards are data; managers may rename and reorder them.
     "relationship.dashboard.card": {
         "internal": "", "portal": "", "user": "r", "manager": "rw", "officer": "r"},
-    # Any internal user registers a request (intake); the fixture is someone else's request, which only
-    # officers read (reading one's own is test_gdpr_request.test_internal_user_registers_and_sees_only_own).
+    # Requests are the officers'; others register one through the intake wizard and read its status in
+    # gdpr.request.status (test_gdpr_request.test_internal_user_registers_and_sees_only_status).
     "gdpr.request": {
-        "internal": "c", "portal": "", "user": "c", "manager": "c", "officer": "crwu"},
+        "internal": "", "portal": "", "user": "", "manager": "", "officer": "crwu"},
+    # Plan lines are made by the finder; the officer only reviews them.
+    "gdpr.request.line": {
+        "internal": "", "portal": "", "user": "", "manager": "", "officer": "rw"},
     "gdpr.consent": {
         "internal": "", "portal": "", "user": "", "manager": "", "officer": "crwu"},
     "gdpr.suppression": {
@@ -63,10 +69,14 @@ OPERATIONS = {"c": "create", "r": "read", "w": "write", "u": "unlink"}
 # Values a generic builder cannot guess (a constraint needs them); None means the model needs none.
 VALS_OVERRIDES = {
     "gdpr.suppression": lambda env: {"email_hash": f"{next(_UNIQUE):064x}"},
+    "gdpr.request.line": lambda env: {
+        "request_id": build_record(env, "gdpr.request").id, "res_model": "res.partner", "res_id": 1,
+        "match": "linked", "action": "export"},
     "res.partner": {"name": "Matrix Partner"},
     "relationship.goal": lambda env: {
         "kpi_id": env.ref("customer_relationship.kpi_acquisition").id,
         "date_start": "2026-01-01", "date_deadline": "2026-12-31"},
+    "relationship.pipeline.membership": lambda env: _pipeline_and_stage(env),
     "relationship.rfm.source": lambda env: {
         "model_id": env["ir.model"]._get_id("relationship.interaction"),
         "partner_field_id": env["ir.model.fields"]._get("relationship.interaction", "partner_id").id,
@@ -77,6 +87,13 @@ VALS_OVERRIDES = {
         "date_field_id": env["ir.model.fields"]._get("relationship.interaction", "date").id,
         "aggregate": "count"},
 }
+
+
+def _pipeline_and_stage(env):
+    """A fresh pipeline with one stage: a membership's stage must belong to its pipeline."""
+    pipeline = env["relationship.pipeline"].create({"name": f"Matrix {next(_UNIQUE)}"})
+    stage = env["relationship.stage"].create({"name": "Matrix stage", "pipeline_id": pipeline.id})
+    return {"pipeline_id": stage.pipeline_id.id, "stage_id": stage.id}
 
 
 def addon_models(env, reports=False):
@@ -91,12 +108,14 @@ def addon_models(env, reports=False):
 
 
 # Models the addon extends with behaviour only (no fields, no access of its own): Odoo's rules apply.
-EXTENDED_ONLY = {"mail.message"}
+EXTENDED_ONLY = {"mail.message", "mail.mail"}
 
 
 # Read access to the reports; nobody writes a view.
 REPORTS = {
     "relationship.funnel.report": {"internal": False, "portal": False, "user": True, "manager": True, "officer": True},
+    "gdpr.request.status": {"internal": True, "portal": False, "user": True, "manager": True, "officer": True},
+    "relationship.goal.chart": {"internal": False, "portal": False, "user": True, "manager": True, "officer": True},
 }
 
 
@@ -230,11 +249,15 @@ class TestAccessMatrix(RelationshipCase):
             {"name": "First", "pipeline_id": pipeline.id, "sequence": 1},
             {"name": "Second", "pipeline_id": pipeline.id, "sequence": 2},
         ])
-        partner = self.env["res.partner"].create({"name": "Mover", "relationship_pipeline_id": pipeline.id})
-        partner.with_user(self.user_rel).write({"relationship_stage_id": second.id})
-        history = partner.relationship_stage_history_ids.sorted("id")
+        partner = self.env["res.partner"].create({"name": "Mover"})
+        member = self.env["relationship.pipeline.membership"].with_user(self.user_rel).create(
+            {"partner_id": partner.id, "pipeline_id": pipeline.id})
+        member.with_user(self.user_rel).write({"stage_id": second.id})
+        history = member.history_ids.sorted("id")
         self.assertEqual(history.stage_id, first | second)
         with self.assertRaises(AccessError):
             history[-1].with_user(self.user_manager).write({"date_leave": fields.Datetime.now()})
         with self.assertRaises(AccessError):
-            partner.with_user(self.user_internal).write({"relationship_stage_id": first.id})
+            member.with_user(self.user_internal).write({"stage_id": first.id})
+        with self.assertRaises(AccessError):
+            member.with_user(self.user_rel).unlink()

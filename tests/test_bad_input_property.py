@@ -116,7 +116,8 @@ class TestBadInputProperty(RelationshipCase):
 
     def test_fields_are_found(self):
         self.assertIn("subject", self.fields_by_model["relationship.interaction"])
-        self.assertIn("relationship_stage_id", self.fields_by_model["res.partner"])
+        self.assertIn("contact_cadence_days", self.fields_by_model["res.partner"])
+        self.assertNotIn("relationship_stage_id", self.fields_by_model["res.partner"], "computed: not written by users")
         self.assertNotIn("name", self.fields_by_model["res.partner"], "only the addon's own partner fields")
 
     def count(self, model):

@@ -28,7 +28,7 @@ class TestCompanyIsolation(RelationshipCase):
                   if "company_id" in self.env[m]._fields and self.env[m]._fields["company_id"].store]
         # The capabilities named by the issue must be among them, whatever else joins later.
         for name in ("relationship.interaction", "relationship.pipeline", "relationship.stage",
-                     "relationship.stage.history"):
+                     "relationship.pipeline.membership", "relationship.stage.history"):
             self.assertIn(name, models)
         return models
 
@@ -60,21 +60,43 @@ class TestCompanyIsolation(RelationshipCase):
         pipeline.company_id = False
         self.assertEqual(pipeline.with_user(self.user_a).read(["name"])[0]["id"], pipeline.id)
 
+    def test_b_never_sees_a_partners_rows_in_a_shared_pipeline(self):
+        """Memberships, history and funnel rows carry the partner's company, not the (shared) pipeline's."""
+        user_b = new_test_user(
+            self.env, "cr_iso_b", groups="base.group_user,customer_relationship.group_relationship_manager",
+            company_id=self.company_b.id, company_ids=[Command.set(self.company_b.ids)])
+        shared = self.env.ref("customer_relationship.pipeline_customer_lifecycle")
+        self.assertFalse(shared.company_id)
+        partners = self.env["res.partner"].with_context(relationship_no_pipeline=True).create([
+            {"name": f"Prospect of {company.name}", "company_id": company.id}
+            for company in (self.company_a, self.company_b)])
+        members = self.env["relationship.pipeline.membership"].create([
+            {"partner_id": partner.id, "pipeline_id": shared.id} for partner in partners])
+        members.write({"stage_id": self.env.ref("customer_relationship.stage_qualified").id})
+        self.env.flush_all()
+        self.env.invalidate_all()
+        for user, own, other in ((self.user_a, partners[0], partners[1]), (user_b, partners[1], partners[0])):
+            env = self.env(user=user)
+            for model in ("relationship.pipeline.membership", "relationship.stage.history",
+                          "relationship.funnel.report"):
+                with self.subTest(user=user.login, model=model):
+                    rows = env[model].search([("partner_id", "in", partners.ids)])
+                    self.assertEqual(rows.partner_id, own.with_env(env))
+                    self.assertEqual(set(rows.mapped("company_id.id")), {own.company_id.id})
+                    self.assertFalse(env[model].search_count([("partner_id", "=", other.id)]))
+
     def test_partner_of_a_sees_only_a_history(self):
-        """Stage history follows its pipeline's company, even for a partner shared by both."""
-        partner = self.env["res.partner"].create({"name": "Shared Partner"})
-        stages = {}
+        """Stage history follows its partner's company, whatever the pipelines' companies."""
+        partner = self.env["res.partner"].with_context(relationship_no_pipeline=True).create(
+            {"name": "Partner of A", "company_id": self.company_a.id})
         for company in (self.company_a, self.company_b):
             pipeline = self.env["relationship.pipeline"].create({"name": company.name, "company_id": company.id})
-            stages[company] = self.env["relationship.stage"].create({"name": "S", "pipeline_id": pipeline.id})
-        for company in (self.company_b, self.company_a):
-            stage = stages[company]
-            partner.write({"relationship_pipeline_id": stage.pipeline_id.id, "relationship_stage_id": stage.id})
+            stage = self.env["relationship.stage"].create({"name": "S", "pipeline_id": pipeline.id})
+            self.env["relationship.pipeline.membership"].create({"partner_id": partner.id, "stage_id": stage.id})
         self.env.invalidate_all()  # the superuser's cached one2many would hide what the rules do
         seen = partner.with_user(self.user_a).relationship_stage_history_ids
-        self.assertEqual(seen.stage_id, stages[self.company_a])
-        rows = self.env["relationship.stage.history"].sudo().search([("partner_id", "=", partner.id)])
-        self.assertEqual(rows.stage_id, stages[self.company_a] | stages[self.company_b])
+        self.assertEqual(len(seen), 2)
+        self.assertEqual(set(seen.mapped("company_id.id")), {self.company_a.id})
 
 
 @tagged("post_install", "-at_install")
@@ -142,7 +164,7 @@ class TestCompanyAttacks(RelationshipCase):
     def test_shared_configuration_needs_every_company(self):
         kpi = self.env.ref("customer_relationship.kpi_churn_rate")
         attacks = [(kpi, {"direction": "higher_is_better"}), (self.stage, {"stage_type": "customer"}),
-                   (self.pipeline, {"company_id": self.company_b.id}), (self.pipeline, {"is_default": False})]
+                   (self.pipeline, {"company_id": self.company_b.id}), (self.pipeline, {"is_lifecycle": False})]
         for record, vals in attacks:
             with self.subTest(record=record, vals=vals), self.assertRaises(AccessError):
                 record.with_user(self.manager_b).write(vals)

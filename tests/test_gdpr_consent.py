@@ -1,7 +1,11 @@
 import hashlib
+import hmac
+import importlib.util
+import os
 
 from odoo.exceptions import AccessError
 from odoo.exceptions import UserError
+from odoo.modules.module import get_module_path
 from odoo.tests import freeze_time
 
 from .gdpr_common import GdprCase
@@ -31,6 +35,15 @@ class TestGdprConsent(GdprCase):
         action = self.subject.action_view_gdpr_consents()
         self.assertEqual(self.env["gdpr.consent"].search_count(action["domain"]), 2)
 
+    def test_only_officers_read_the_consent_count(self):
+        self.env["gdpr.consent"].create({"partner_id": self.subject.id, "purpose": "Newsletter"})
+        for user in (self.user_internal, self.user_rel, self.user_manager):
+            with self.assertRaises(AccessError, msg=user.login):
+                self.subject.with_user(user).read(["gdpr_consent_count"])
+            self.assertNotIn("gdpr_consent_count", self.env["res.partner"].with_user(user).fields_get())
+        self.assertEqual(self.subject.with_user(self.user_officer).read(["gdpr_consent_count"])[0]
+                         ["gdpr_consent_count"], 1)
+
     def test_only_officers_read_consents(self):
         self.env["gdpr.consent"].create({"partner_id": self.subject.id, "purpose": "Newsletter"})
         with self.assertRaises(AccessError):
@@ -46,11 +59,51 @@ class TestGdprSuppression(GdprCase):
         super().setUp()
         self.env["gdpr.suppression"]._suppress(self.EMAIL)
 
-    def test_hash_is_sha256_of_normalised_email(self):
-        expected = hashlib.sha256(b"erased.person@example.org").hexdigest()
+    def test_hash_is_hmac_with_the_database_secret(self):
+        secret = self.env["ir.config_parameter"].get_param("customer_relationship.gdpr_suppression_secret")
+        self.assertEqual(len(secret), 64, "a 256-bit secret is created on install")
+        inner = hashlib.sha256(b"erased.person@example.org").hexdigest()
+        expected = hmac.new(secret.encode(), inner.encode(), hashlib.sha256).hexdigest()
         self.assertEqual(self.env["gdpr.suppression"]._hash_email('"Erased" <Erased.Person@Example.org>'), expected)
         self.assertTrue(self.env["gdpr.suppression"].search([("email_hash", "=", expected)]))
+        self.assertFalse(self.env["gdpr.suppression"].search([("email_hash", "=", inner)]), "no bare SHA-256")
         self.assertFalse(self.env["gdpr.suppression"]._suppress(self.EMAIL), "no duplicate hash")
+
+    def test_every_address_of_a_field_is_checked(self):
+        for value in ("someone@example.org, Erased.Person@EXAMPLE.org", " ERASED.person@example.org ",
+                      "x@y.z; erased.person@example.org", '"E" <erased.person@example.org>'):
+            with self.assertRaisesRegex(UserError, "suppression list"), self.env.cr.savepoint():
+                self.env["res.partner"].with_user(self.user_rel).create({"name": "Back", "email": value})
+        partner = self.env["res.partner"].create({"name": "Other", "email": "other@example.org"})
+        with self.assertRaisesRegex(UserError, "suppression list"):
+            partner.with_user(self.user_rel).write({"email": "other@example.org, erased.person@example.org"})
+        result = self.env["res.partner"].load(["name", "email"], [["Imported", "a@b.org,erased.person@example.org"]])
+        self.assertFalse(result["ids"])
+
+    def test_suppressing_a_multi_address_value_stores_each_address_only(self):
+        rows = self.env["gdpr.suppression"]._suppress("First@Example.org, second@example.org")
+        Suppression = self.env["gdpr.suppression"]
+        self.assertEqual(sorted(rows.mapped("email_hash")), sorted(
+            [Suppression._hash_email("first@example.org"), Suppression._hash_email("second@example.org")]))
+        self.assertFalse(Suppression.search([("email_hash", "=", Suppression._hash_email(
+            "first@example.org, second@example.org") + "x")]))
+        self.assertEqual(Suppression._suppressed_emails(["second@example.org"]), ["second@example.org"])
+
+    def test_migration_converts_bare_sha256_rows(self):
+        path = os.path.join(get_module_path("customer_relationship"), "migrations", "18.0.2.0.0",
+                            "post-gdpr_suppression_hmac.py")
+        spec = importlib.util.spec_from_file_location("gdpr_suppression_hmac", path)
+        migration = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(migration)
+        Suppression = self.env["gdpr.suppression"]
+        Suppression.search([]).unlink()
+        legacy = Suppression.create({"email_hash": hashlib.sha256(b"legacy.person@example.org").hexdigest()})
+        self.env.flush_all()
+        migration.migrate(self.env.cr, "18.0.1.0.0")
+        self.env.invalidate_all()
+        self.assertEqual(legacy.email_hash, Suppression._hash_email("Legacy.Person@example.org"))
+        with self.assertRaisesRegex(UserError, "suppression list"):
+            self.env["res.partner"].create({"name": "Legacy", "email": "legacy.person@example.org"})
 
     def test_create_and_write_refused(self):
         with self.assertRaisesRegex(UserError, "suppression list"):

@@ -1,4 +1,5 @@
 import json
+import os
 
 from odoo.tools import SQL
 
@@ -15,9 +16,14 @@ class TestGdprErasureEndToEnd(GdprCase):
     EMAIL = "ottoline.vexbrundt@e2e-example.org"
     PHONE = "+32 499 31 41 59"
     STREET = "271 Boulevard Quaggamire"
+    IBAN = "BE68539007547034"
+    REF = "CUST-OTTO-4711"
 
     def _find_everywhere(self):
-        """{table: [row as text]} for every row whose text columns contain one of the four values."""
+        """{table: [row as text]} for every row whose text columns contain one of the values."""
+        # What Odoo writes at commit (tracking values, bus rows) is written now, as a commit would.
+        self.env.flush_all()
+        self.env.cr.precommit.run()
         self.env.flush_all()
         cr = self.env.cr
         cr.execute("""
@@ -28,7 +34,7 @@ class TestGdprErasureEndToEnd(GdprCase):
              WHERE c.table_schema = 'public' AND t.table_type = 'BASE TABLE' AND c.data_type IN %s
           GROUP BY c.table_name
         """, [TEXT_TYPES])
-        patterns = [f"%{value}%" for value in (self.NAME, self.EMAIL, self.PHONE, self.STREET)]
+        patterns = [f"%{value}%" for value in (self.NAME, self.EMAIL, self.PHONE, self.STREET, self.IBAN, self.REF)]
         found = {}
         for table, columns in cr.fetchall():
             conditions = SQL(" OR ").join(
@@ -43,18 +49,30 @@ class TestGdprErasureEndToEnd(GdprCase):
     def _build_person(self):
         env = self.env(context=dict(self.env.context, tracking_disable=False, mail_create_nolog=False))
         person = env["res.partner"].create({
-            "name": self.NAME, "email": self.EMAIL, "phone": self.PHONE, "street": self.STREET, "city": "Mons"})
+            "name": self.NAME, "email": self.EMAIL, "phone": self.PHONE, "street": self.STREET, "city": "Mons",
+            "ref": self.REF, "company_name": f"{self.NAME} Consulting"})
+        invoicing = env["res.partner"].create({
+            "name": f"{self.NAME} (invoices)", "type": "invoice", "parent_id": person.id, "street": self.STREET,
+            "phone": self.PHONE})
+        env["res.partner.bank"].create({"acc_number": self.IBAN, "partner_id": person.id})
         colleague = env["res.partner"].create({"name": "Colleague of the subject"})
         env["relationship.interaction"].create([
             {"partner_id": person.id, "subject": f"Call with {self.NAME}", "channel": "phone",
              "notes": f"<p>Lives at {self.STREET}, call {self.PHONE}</p>"},
             {"partner_id": person.id, "subject": "Follow-up", "channel": "email"},
+            {"partner_id": invoicing.id, "subject": f"Invoice address {self.STREET}", "channel": "email"},
         ])
         person.message_post(body=f"Wrote to {self.EMAIL}", message_type="comment")
         colleague.message_post(body=f"Signed {self.NAME}", message_type="comment", author_id=person.id)
+        # Only a recipient: the message stays on the colleague's record, without the person.
+        self.recipient_message = colleague.message_post(
+            body=f"Dear {self.NAME}, we call {self.PHONE}", message_type="comment", partner_ids=person.ids)
         colleague.message_subscribe(partner_ids=person.ids)
-        env["ir.attachment"].create({"name": "letter.txt", "raw": f"Dear {self.NAME}".encode(),
-                                     "res_model": "res.partner", "res_id": person.id})
+        env["mail.mail"].create({"email_to": self.EMAIL, "subject": "Your invoice",
+                                 "body_html": f"<p>{self.NAME}, your IBAN {self.IBAN}</p>"})
+        env["bus.bus"]._sendone(person, "customer_relationship/test", {"name": self.NAME})
+        self.letter = env["ir.attachment"].create({"name": "letter.txt", "raw": f"Dear {self.NAME}".encode(),
+                                                   "res_model": "res.partner", "res_id": person.id})
         env["gdpr.consent"].create({"partner_id": person.id, "purpose": "Newsletter",
                                     "proof_note": f"Form filled by {self.EMAIL}"})
         return env, person
@@ -65,11 +83,21 @@ class TestGdprErasureEndToEnd(GdprCase):
         access = env["gdpr.request"].create(dict(values, request_type="access"))
         access.action_verify_identity()
         access.action_execute()
+        rectification = env["gdpr.request"].create(dict(
+            values, request_type="rectification", rectification_values={"phone": self.PHONE, "city": "Mons"}))
+        rectification.action_verify_identity()
+        rectification.action_execute()
         self.assertIn(self.NAME, "".join(self._find_everywhere().get("res_partner", [])), "fixture is visible")
 
         erasure = env["gdpr.request"].create(dict(values, request_type="erasure"))
+        self.id_card = env["ir.attachment"].create({
+            "name": "id-card.txt", "raw": f"Identity card of {self.NAME}".encode(),
+            "res_model": "gdpr.request", "res_id": erasure.id})
+        self.files = [self.env["ir.attachment"]._full_path(a.store_fname)
+                      for a in (self.letter | self.id_card | access.export_attachment_id)]
+        self.assertTrue(all(os.path.exists(path) for path in self.files))
         erasure.action_verify_identity()
-        erasure.action_preview_erasure()
+        erasure.action_prepare_plan()
         erasure.action_execute()
         return erasure
 
@@ -91,6 +119,10 @@ class TestGdprErasureEndToEnd(GdprCase):
         env, person = self._build_person()
         erasure = self._erase(env, person)
         self.assertEqual(self._leftovers(), {})
+        self.assertEqual([path for path in self.files if os.path.exists(path)], [], "files left the filestore")
+        self.assertTrue(self.recipient_message.exists())
+        self.assertEqual(self.recipient_message.body, "<p>Dear [erased], we call [erased]</p>")
+        self.assertFalse(self.recipient_message.partner_ids)
         logs = self.env["privacy.log"].search([("execution_details", "like", erasure.name)])
         self.assertEqual(logs.anonymized_name, "O******* V********")
 
@@ -102,5 +134,5 @@ class TestGdprErasureEndToEnd(GdprCase):
         erasure = self._erase(env, person)
         self.assertEqual(self._leftovers(), {})
         held = self._find_everywhere()["relationship_interaction"]
-        self.assertEqual(len(held), 1, "the interaction whose subject names the person is kept")
+        self.assertEqual(len(held), 2, "the interactions naming the person and the invoice address are kept")
         self.assertIn("relationship.interaction", erasure.result)

@@ -1,4 +1,6 @@
+from odoo.exceptions import AccessError
 from odoo.exceptions import UserError
+from odoo.exceptions import ValidationError
 
 from .gdpr_common import GdprCase
 
@@ -16,9 +18,10 @@ class TestGdprErasure(GdprCase):
         cls.attachment = cls.env["ir.attachment"].create(
             {"name": "id.txt", "raw": b"x", "res_model": "res.partner", "res_id": cls.subject.id})
 
-    def test_preview_counts_and_reasons(self):
+    def test_plan_lines_and_reasons(self):
         request = self._verified("erasure")
-        counts = request._erasure_preview_counts()
+        request.with_user(self.user_officer).action_prepare_plan()
+        counts = self._plan(request)
         self.assertEqual(counts["res.partner"], {"anonymise": 1})
         self.assertEqual(counts["res.partner.bank"], {"delete": 1})
         self.assertEqual(counts["relationship.interaction"], {"delete": 1})
@@ -26,10 +29,26 @@ class TestGdprErasure(GdprCase):
         self.assertEqual(counts["mail.activity"], {"delete": 1})
         self.assertEqual(counts["ir.attachment"], {"delete": 1})
         self.assertGreaterEqual(counts["mail.message"]["delete"], 1)
-        request.action_preview_erasure()
-        self.assertIn("relationship.interaction", request.erasure_preview)
-        self.assertIn("Anonymise", request.erasure_preview)
-        self.assertTrue(self.interaction.exists(), "a preview changes nothing")
+        self.assertEqual(self._plan(request, included=False), {})
+        line = request.line_ids.filtered(lambda line: line.res_model == "relationship.interaction")
+        self.assertEqual((line.model_description, line.reason), ("Customer Interaction", "the person's record"))
+        self.assertTrue(self.interaction.exists(), "a plan changes nothing")
+
+    def test_officer_keeps_a_line(self):
+        request = self._verified("erasure")
+        request.action_prepare_plan()
+        line = request.line_ids.filtered(lambda line: line.res_model == "relationship.interaction")
+        with self.assertRaisesRegex(ValidationError, "legal reason"), self.env.cr.savepoint():
+            line.with_user(self.user_officer).write({"action": "keep", "reason": " "})
+        line.with_user(self.user_officer).write({"action": "keep", "reason": "Open dispute"})
+        with self.assertRaisesRegex(ValidationError, "exports its lines"), self.env.cr.savepoint():
+            line.with_user(self.user_officer).write({"action": "export"})
+        request.action_execute()
+        self.assertTrue(self.interaction.exists())
+        self.assertIn(f"relationship.interaction: {self.interaction.id} (Open dispute)", request.result)
+        for user in (self.user_internal, self.user_rel, self.user_manager):
+            with self.assertRaises(AccessError):
+                line.with_user(user).read(["res_name"])
 
     def test_erasure_anonymises_and_is_idempotent(self):
         request = self._verified("erasure")
@@ -51,8 +70,8 @@ class TestGdprErasure(GdprCase):
         # A second erasure of the same person finds nothing left to do.
         again = self._verified("erasure", requester_name="Anonymized", requester_email=False)
         before = partner.write_date
-        counts = again._erasure_preview_counts()
-        self.assertFalse(any(n for per_model in counts.values() for n in per_model.values()), counts)
+        again.action_prepare_plan()
+        self.assertEqual(self._plan(again), {})
         again.action_execute()
         self.assertEqual(partner.write_date, before)
         self.assertEqual(self.env["gdpr.suppression"].search_count([("email_hash", "=", suppression.email_hash)]), 1)
@@ -61,7 +80,8 @@ class TestGdprErasure(GdprCase):
         self.env["ir.config_parameter"].set_param("customer_relationship.gdpr_legal_hold_models",
                                                   "relationship.interaction")
         request = self._verified("erasure")
-        self.assertEqual(request._erasure_preview_counts()["relationship.interaction"], {"keep": 1})
+        request.action_prepare_plan()
+        self.assertEqual(self._plan(request)["relationship.interaction"], {"keep": 1})
         request.action_execute()
         self.assertTrue(self.interaction.exists())
         self.assertIn(f"relationship.interaction: {self.interaction.id}", request.result)
@@ -85,12 +105,22 @@ class TestGdprOtherTypes(GdprCase):
         pipeline = self.env["relationship.pipeline"].create({"name": "GDPR test pipeline"})
         self.env["relationship.stage"].create({"name": "Lead", "pipeline_id": pipeline.id})
         with self.assertRaisesRegex(UserError, "restricted under GDPR art. 18"):
-            self.subject.write({"relationship_pipeline_id": pipeline.id})
+            self.env["relationship.pipeline.membership"].create(
+                {"partner_id": self.subject.id, "pipeline_id": pipeline.id})
         other = self.env["res.partner"].create({"name": "Colleague"})
         with self.assertRaisesRegex(UserError, "send them an e-mail"):
             other.message_post(body="Hello", message_type="comment", partner_ids=self.subject.ids)
         other.message_post(body="Internal notification", partner_ids=self.subject.ids)  # system notice passes
-        request.action_lift_restriction()
+        # Any other request, or a non-officer, cannot lift it.
+        access = self._verified("access")
+        access.action_execute()
+        with self.assertRaisesRegex(UserError, "Only an executed restriction request"):
+            access.with_user(self.user_officer).action_lift_restriction()
+        for user in (self.user_internal, self.user_rel, self.user_manager):
+            with self.assertRaises(AccessError):
+                request.with_user(user).action_lift_restriction()
+        self.assertTrue(self.subject.gdpr_restricted)
+        request.with_user(self.user_officer).action_lift_restriction()
         self.assertFalse(self.subject.gdpr_restricted)
         self.assertTrue(self.env["privacy.log"].search([("execution_details", "like", "restriction lifted"),
                                                         ("execution_details", "like", request.name)]))

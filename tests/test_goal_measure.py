@@ -30,7 +30,8 @@ class TestGoalMeasure(GoalCase):
     def test_measure_progress_and_status(self):
         goals = self._goal(name="At risk") | self._goal(name="On track", target_value=4.0) \
             | self._goal(name="Off track", target_value=14.0)
-        goals.action_activate()  # baseline 2 for each (2026-01-01 .. 2026-03-31)
+        with freeze_time("2026-04-01 09:00:00"):
+            goals.action_activate()  # baseline 2 for each (2026-01-01 .. 2026-03-31), measured on the start day
         with freeze_time("2026-05-15 12:00:00"):
             goals.action_measure()
         # window of 90 days ending 2026-05-15: 2026-02-15 .. 2026-05-15
@@ -40,7 +41,7 @@ class TestGoalMeasure(GoalCase):
         for goal in goals:
             self.assertEqual(goal.current_value, 3.0)
             self.assertAlmostEqual(goal.expected_progress, expected)
-            self.assertEqual(goal.measurement_ids.mapped("value"), [3.0])
+            self.assertEqual(goal.measurement_ids.sorted("date").mapped("value"), [2.0, 3.0])
         self.assertEqual((at_risk.progress, at_risk.status), (25.0, "at_risk"))  # (3-2)/(6-2)
         self.assertEqual((on_track.progress, on_track.status), (50.0, "on_track"))  # (3-2)/(4-2)
         self.assertAlmostEqual(off_track.progress, 100 / 12)  # (3-2)/(14-2)
@@ -51,7 +52,7 @@ class TestGoalMeasure(GoalCase):
         with freeze_time("2026-05-15 18:00:00"):
             goals.action_measure()
         self.assertEqual(len(self._activities(goals, "mail_activity_type_goal_at_risk")), 1)
-        self.assertEqual(len(at_risk.measurement_ids), 1)
+        self.assertEqual(len(at_risk.measurement_ids), 2)
 
     @freeze_time("2026-04-15 12:00:00")
     def test_deadline_achieved_or_missed(self):

@@ -32,7 +32,7 @@ class TestGoalSmart(GoalCase):
         goal = self.env["relationship.goal"].create({
             "name": "Vague goal", "date_start": "2026-04-01", "date_deadline": "2026-06-29"})
         self.assertEqual((goal.smart_s, goal.smart_m, goal.smart_a, goal.smart_r, goal.smart_t),
-                         (False, False, True, False, True))
+                         (False, False, False, False, True))
         with self.assertRaises(UserError) as caught:
             goal.action_activate()
         self.assertEqual(str(caught.exception), "\n".join([
@@ -61,8 +61,8 @@ class TestGoalSmart(GoalCase):
             goal.action_activate()
         self.assertEqual(str(caught.exception), "\n".join([
             "The goal “Win customers” cannot be activated yet:",
-            "- Achievable: the target (6.0) goes beyond the best value reached in an equal-length period of "
-            "the last two years (2.0): explain why it is within reach in the Achievability Note, or lower "
+            "- Achievable: the target (6) goes beyond the best value reached in an equal-length period of "
+            "the last two years (2): explain why it is within reach in the Achievability Note, or lower "
             "the target.",
         ]))
         self.assertEqual(goal.state, "draft")
@@ -99,10 +99,10 @@ class TestGoalSmart(GoalCase):
 
     def test_target_equal_to_baseline_and_wrong_direction(self):
         goal = self._goal(target_value=2.0)
-        with raises(self, UserError, r"- Measurable: the target equals the baseline \(2.0\)"):
+        with raises(self, UserError, r"- Measurable: the target equals the baseline \(2\)"):
             goal.action_activate()
         goal.target_value = 1.0
-        with raises(self, UserError, r"- Measurable: the target \(1.0\) is worse than the baseline"):
+        with raises(self, UserError, r"- Measurable: the target \(1\) is worse than the baseline"):
             goal.action_activate()
         self.assertEqual(goal.state, "draft")
         goal.write({"target_value": 6.0})

@@ -128,43 +128,99 @@ class TestContactCadence(InteractionCase):
                 Partner.search([("days_since_last_interaction", "in", [1, 2])])
 
     def test_cadence_default_and_needs_attention(self):
-        self.assertEqual(self.solo.contact_cadence_days, 30)
+        # nothing is written into partners: an empty cadence follows the setting (30 days)
+        self.assertEqual(self.solo.contact_cadence_days, 0)
+        self.env.cr.execute("SELECT COUNT(*) FROM res_partner WHERE COALESCE(contact_cadence_days, 0) != 0")
+        self.assertEqual(self.env.cr.fetchone()[0], 0, "the install wrote a cadence into partners")
+        Partner = self.env["res.partner"]
+        mine = self.solo | self.contact_a | self.contact_b
         with freeze_time("2026-06-30 12:00:00"):
             self._log(self.solo, "2026-06-15 12:00:00")
             self._log(self.contact_a, "2026-04-15 12:00:00")
-            self.contact_b.contact_cadence_days = 0
-            mine = self.solo | self.contact_a | self.contact_b
-            self.assertEqual(mine.filtered("needs_attention"), self.contact_a)
-            self.assertEqual(self.env["res.partner"].search(
-                [("id", "in", mine.ids), ("needs_attention", "=", True)]), self.contact_a)
-            self.assertEqual(self.env["res.partner"].search(
-                [("id", "in", mine.ids), ("needs_attention", "=", False)]), self.solo | self.contact_b)
+            self.assertEqual(mine.filtered("needs_attention"), self.contact_a | self.contact_b)
+            self.contact_a.contact_cadence_days = 90  # its own cadence
+            mine.invalidate_recordset(["needs_attention"])
+            self.assertEqual(mine.filtered("needs_attention"), self.contact_b)
+            self.assertEqual(Partner.search([("id", "in", mine.ids), ("needs_attention", "=", True)]),
+                             self.contact_b)
+            self.env["ir.config_parameter"].sudo().set_param("customer_relationship.default_cadence_days", "0")
+            mine.invalidate_recordset(["needs_attention"])
+            self.assertFalse(mine.filtered("needs_attention"), "0 in the settings: no cadence")
+            self.assertEqual(Partner.search([("id", "in", mine.ids), ("needs_attention", "=", False)]), mine)
 
     def test_negative_cadence_refused(self):
         with self.assertRaises(IntegrityError), mute_logger("odoo.sql_db"), self.env.cr.savepoint():
             self.solo.contact_cadence_days = -3
             self.env.flush_all()
 
-    def test_cadence_cron_is_idempotent(self):
-        activity_type = self.env.ref("customer_relationship.mail_activity_type_contact_customer")
+    def _in_pipeline(self, partners, stage_type="open"):
+        pipeline = self.env["relationship.pipeline"].create({"name": f"Cadence {stage_type}", "stage_ids": [
+            (0, 0, {"name": stage_type.title(), "stage_type": stage_type})]})
+        return self.env["relationship.pipeline.membership"].sudo().create(
+            [{"partner_id": partner.id, "pipeline_id": pipeline.id} for partner in partners])
 
-        def reminders():
-            return self.env["mail.activity"].search([
-                ("activity_type_id", "=", activity_type.id), ("res_model", "=", "res.partner"),
-                ("res_id", "in", (self.company | self.solo | self.contact_a).ids)])
+    def _reminders(self, partners):
+        activity_type = self.env.ref("customer_relationship.mail_activity_type_contact_customer")
+        return self.env["mail.activity"].search([
+            ("activity_type_id", "=", activity_type.id), ("res_model", "=", "res.partner"),
+            ("res_id", "in", partners.ids)])
+
+    def test_cadence_cron_is_idempotent(self):
+        self._in_pipeline(self.company | self.solo)
         with freeze_time("2026-06-30 12:00:00"):
             self._log(self.contact_a, "2026-04-01 12:00:00")  # the company: 90 days without contact
             self._log(self.solo, "2026-06-25 12:00:00")  # within cadence
+            everyone = self.company | self.solo | self.contact_a
             self.env["res.partner"]._cron_contact_cadence()
-            first = reminders()
+            first = self._reminders(everyone)
             self.assertEqual(first.mapped("res_id"), self.company.ids,
                              "contacts of companies are reminded on the company")
+            self.assertEqual(first.summary, "Not contacted for 90 days")
             self.env["res.partner"]._cron_contact_cadence()
-            self.assertEqual(reminders(), first)
+            self.assertEqual(self._reminders(everyone), first)
             first.action_feedback(feedback="Called")
             self.env["res.partner"]._cron_contact_cadence()
-            self.assertEqual(len(reminders()), 1, "a done reminder is followed by a new one while still overdue")
+            self.assertEqual(len(self._reminders(everyone)), 1,
+                             "a done reminder is followed by a new one while still overdue")
 
+    def test_cadence_reminds_only_partners_in_an_open_or_customer_stage(self):
+        Partner = self.env["res.partner"].with_context(relationship_no_pipeline=True)
+        prospect, customer, lost, outside, archived = Partner.create([
+            {"name": n, "is_company": True} for n in ("Prospect", "Customer", "Lost", "Outside", "Archived")])
+        user_partner = self.user_rel.partner_id
+        own_company = self.env.company.partner_id
+        odoobot = self.env.ref("base.partner_root")
+        self._in_pipeline(prospect | archived | user_partner | own_company | odoobot)
+        self._in_pipeline(customer, "customer")
+        self._in_pipeline(lost, "lost")
+        archived.action_archive()
+        candidates = prospect | customer | lost | outside | archived | user_partner | own_company | odoobot
+        with freeze_time("2026-06-30 12:00:00"):
+            self._log(customer, "2026-03-01 12:00:00")
+            reminded = self.env["res.partner"]._cron_contact_cadence()
+            self.assertEqual(reminded & candidates, prospect | customer)
+            found = self._reminders(candidates)
+            self.assertEqual(set(found.mapped("res_id")), set((prospect | customer).ids))
+            self.assertEqual(found.filtered(lambda a: a.res_id == prospect.id).summary, "Never contacted")
+            self.assertEqual(found.filtered(lambda a: a.res_id == customer.id).summary,
+                             "Not contacted for 121 days")
+
+    def test_cadence_cron_works_in_batches(self):
+        Partner = self.env["res.partner"].with_context(relationship_no_pipeline=True)
+        partners = Partner.create([{"name": f"Batch {i}", "is_company": True} for i in range(5)])
+        self._in_pipeline(partners)
+        Cron = self.env["res.partner"].with_context(active_test=True)
+        with freeze_time("2026-06-30 12:00:00"):
+            before = self.env["res.partner"].search_count(
+                Cron._cadence_reminder_domain(self.env.ref("customer_relationship.mail_activity_type_contact_customer")))
+            done = self.env["res.partner"].browse()
+            for _run in range(before // 2 + 2):
+                batch = Cron._cron_contact_cadence(batch_size=2)
+                self.assertLessEqual(len(batch), 2)
+                done |= batch
+            self.assertEqual(len(done), before)
+            self.assertLessEqual(partners, done)
+            self.assertEqual(len(self._reminders(partners)), 5)
 
 class TestFollowUp(InteractionCase):
     def test_next_step_creates_activity_on_partner(self):

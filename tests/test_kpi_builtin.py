@@ -1,5 +1,6 @@
 from odoo.exceptions import UserError
 from odoo.fields import Date
+from odoo.tests import freeze_time
 
 from .test_kpi_common import KpiCase
 from .test_kpi_common import raises
@@ -55,18 +56,62 @@ class TestKpiBuiltin(KpiCase):
         self.assertEqual(self.value("acquisition", domain=[("name", "in", ["KPI partner C", "KPI partner E"])]), 1.0)
 
     def test_pipeline_scope(self):
-        # H's customer row moved to another pipeline no longer counts in ours
-        self.env["relationship.stage.history"].sudo().search([("partner_id", "=", self.p["H"].id)]).write(
-            {"pipeline_id": self.other_pipeline.id, "stage_id": self.other_customer.id})
-        self.assertEqual(self.value("acquisition", pipeline_ids=self.pipeline.ids), 1.0)
+        # C also becomes a customer of another pipeline on 2026-02-15; A joins it on 2026-03-01 (open)
+        with freeze_time("2026-02-15 09:00:00"):
+            self.env["relationship.pipeline.membership"].create(
+                {"partner_id": self.p["C"].id, "stage_id": self.other_customer.id})
         self.assertEqual(self.value("acquisition", pipeline_ids=self.other_pipeline.ids), 1.0)
+        self.assertEqual(self.value("acquisition", pipeline_ids=self.pipeline.ids), 2.0)
+        # the lifecycle pipeline by default; C counts once when both pipelines are measured
         self.assertEqual(self.value("acquisition"), 2.0)
+        self.assertEqual(self.value("acquisition", pipeline_ids=(self.pipeline | self.other_pipeline).ids), 2.0)
+
+    def test_another_pipeline_never_changes_the_lifecycle_figures(self):
+        """The issue's case: two customers put into a renewal pipeline stayed customers of the lifecycle."""
+        before = {key: self.value(key) for key in ("acquisition", "retention_rate", "churn_rate", "growth_rate")}
+        with freeze_time("2026-02-20 09:00:00"):
+            self.env["relationship.pipeline.membership"].create([
+                {"partner_id": self.p[letter].id, "pipeline_id": self.other_pipeline.id} for letter in "AG"])
+        after = {key: self.value(key) for key in before}
+        self.assertEqual(after, before)
+        self.assertEqual(after, {"acquisition": 2.0, "retention_rate": 75.0, "churn_rate": 25.0, "growth_rate": 25.0})
+
+    def test_a_partner_removed_from_the_pipeline_stops_being_a_customer(self):
+        member_a = self.p["A"].relationship_membership_ids
+        with freeze_time("2026-03-10 09:00:00"):
+            member_a.action_archive()
+        # S = A, B, D, G (4); E = C, D, G, H (4): A and B lost -> L = 2, N = 2
+        figures = self.kpis["acquisition"]._stage_figures(*map(Date.to_date, Q1), partner_domain=self.domain_all)
+        self.assertEqual(figures, {"S": 4, "E": 4, "N": 2, "L": 2})
+        self.assertEqual(self.value("churn_rate"), 50.0)
+        self.assertEqual(self.value("retention_rate"), 50.0)
+        self.assertEqual(self.value("growth_rate"), 0.0)
+        # a customer until the instant it left: March 1-9 it is still kept
+        self.assertEqual(self.value("churn_rate", ("2026-03-01", "2026-03-09"), [("id", "=", self.p["A"].id)]), 0.0)
+        self.assertEqual(self.value("churn_rate", ("2026-03-01", "2026-03-10"), [("id", "=", self.p["A"].id)]),
+                         100.0)
+
+    def test_partners_behind_each_figure(self):
+        kpi = self.kpis["acquisition"]
+        period = tuple(map(Date.to_date, Q1))
+        ids = {which: kpi._stage_partner_ids(which, *period, partner_domain=self.domain_all)
+               for which in ("start", "end", "new", "lost", "retained")}
+        p = self.p
+        self.assertEqual(ids["start"], sorted((p["A"] | p["B"] | p["D"] | p["G"]).ids))
+        self.assertEqual(ids["end"], sorted((p["A"] | p["C"] | p["D"] | p["G"] | p["H"]).ids))
+        self.assertEqual(ids["new"], sorted((p["C"] | p["H"]).ids))
+        self.assertEqual(ids["lost"], p["B"].ids)
+        self.assertEqual(ids["retained"], sorted((p["A"] | p["D"] | p["G"]).ids))
 
     def test_company_scope(self):
-        # our pipeline's rows belong to the current company: another company's goals do not see them
+        # the rows carry the partners' company (the current one): another company's goals do not see them
         other_company = self.env["res.company"].create({"name": "KPI other company"})
         self.assertEqual(self.value("acquisition", company_ids=self.env.company.ids), 2.0)
         self.assertEqual(self.value("acquisition", company_ids=other_company.ids), 0.0)
+        # a partner moving to the other company takes its history along
+        self.p["C"].company_id = other_company
+        self.assertEqual(self.value("acquisition", company_ids=self.env.company.ids), 1.0)
+        self.assertEqual(self.value("acquisition", company_ids=other_company.ids), 1.0)
 
     def test_interaction_count(self):
         company = self.env["res.partner"].with_context(relationship_no_pipeline=True).create(
@@ -102,9 +147,9 @@ class TestKpiBuiltin(KpiCase):
                 kpi.compute_value(*Q1, partner_domain=self.domain_all)
         more = self.env["res.partner"].with_context(relationship_no_pipeline=True).create(
             [{"name": f"KPI bulk {i}"} for i in range(72)])
-        self.env["relationship.stage.history"].sudo().create([{
-            "partner_id": partner.id, "pipeline_id": self.pipeline.id, "stage_id": self.customer.id,
-            "date_enter": "2025-12-01 10:00:00"} for partner in more])
+        with freeze_time("2025-12-01 10:00:00"):
+            self.env["relationship.pipeline.membership"].create([
+                {"partner_id": partner.id, "stage_id": self.customer.id} for partner in more])
         everyone = [("id", "in", (self.partners | more).ids)]
         self.env.flush_all()
         for kpi in kpis:

@@ -1,6 +1,5 @@
 """Fixtures shared by the KPI and goal tests (no test here)."""
 from contextlib import contextmanager
-from datetime import datetime
 
 from odoo.tests import freeze_time
 
@@ -17,7 +16,7 @@ def raises(case, exception, pattern):
 
 @freeze_time("2026-04-15 12:00:00")
 class KpiCase(RelationshipCase):
-    """A pipeline of our own and partners whose stage histories are written by hand.
+    """The lifecycle pipeline of our own, and partners whose stage histories are written by real moves.
 
     Period used by most tests: 2026-01-01 .. 2026-03-31, i.e. from 2026-01-01 00:00 to 2026-04-01 00:00.
     - A: customer since 2025-06-01 -> customer at start and end
@@ -34,7 +33,8 @@ class KpiCase(RelationshipCase):
     def setUpClass(cls):
         super().setUpClass()
         Stage = cls.env["relationship.stage"]
-        cls.pipeline = cls.env["relationship.pipeline"].create({"name": "KPI test pipeline"})
+        cls.env.ref("customer_relationship.pipeline_customer_lifecycle").is_lifecycle = False
+        cls.pipeline = cls.env["relationship.pipeline"].create({"name": "KPI test pipeline", "is_lifecycle": True})
         cls.other_pipeline = cls.env["relationship.pipeline"].create({"name": "KPI other pipeline"})
         cls.open, cls.customer, cls.lost = Stage.create([
             {"name": "Prospect", "pipeline_id": cls.pipeline.id, "stage_type": "open", "sequence": 1},
@@ -44,11 +44,9 @@ class KpiCase(RelationshipCase):
         cls.other_customer = Stage.create(
             {"name": "Other customer", "pipeline_id": cls.other_pipeline.id, "stage_type": "customer"})
         partners = cls.env["res.partner"].with_context(relationship_no_pipeline=True).create(
-            [{"name": f"KPI partner {letter}"} for letter in "ABCDEFGH"])
+            [{"name": f"KPI partner {letter}", "company_id": cls.env.company.id} for letter in "ABCDEFGH"])
         cls.p = dict(zip("ABCDEFGH", partners, strict=True))
         cls.partners = partners
-        # partner creation may log rows in a default pipeline: the histories below are the only ones
-        cls.env["relationship.stage.history"].sudo().search([("partner_id", "in", partners.ids)]).unlink()
         opn, cus, lst = cls.open, cls.customer, cls.lost
         cls._history("A", [(cus, "2025-06-01")])
         cls._history("B", [(cus, "2025-05-01"), (lst, "2026-02-10")])
@@ -63,18 +61,14 @@ class KpiCase(RelationshipCase):
             "acquisition", "retention_rate", "churn_rate", "growth_rate", "interaction_count")}
 
     @classmethod
-    def _history(cls, letter, moves, pipeline=None):
-        """One history row per (stage, date); each row is left when the next one is entered."""
-        rows, previous = [], False
-        dates = [datetime.fromisoformat(d if " " in d else d + " 09:00:00") for _stage, d in moves]
-        for index, (stage, _date) in enumerate(moves):
-            rows.append({
-                "partner_id": cls.p[letter].id,
-                "pipeline_id": (pipeline or stage.pipeline_id).id,
-                "stage_id": stage.id,
-                "previous_stage_id": previous,
-                "date_enter": dates[index],
-                "date_leave": dates[index + 1] if index + 1 < len(dates) else False,
-            })
-            previous = stage.id
-        return cls.env["relationship.stage.history"].sudo().create(rows)
+    def _history(cls, letter, moves):
+        """Move the partner through (stage, date) as users do: it joins the stage's pipeline at the first date."""
+        Membership = cls.env["relationship.pipeline.membership"]
+        membership = Membership.browse()
+        for stage, date in moves:
+            with freeze_time(date if " " in date else date + " 09:00:00"):
+                if membership:
+                    membership.stage_id = stage
+                else:
+                    membership = Membership.create({"partner_id": cls.p[letter].id, "stage_id": stage.id})
+        return membership

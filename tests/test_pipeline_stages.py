@@ -1,11 +1,12 @@
 from datetime import datetime
-from datetime import timedelta
 
 from odoo.exceptions import AccessError
 from odoo.exceptions import RedirectWarning
 from odoo.exceptions import UserError
 from odoo.exceptions import ValidationError
 from odoo.tests import freeze_time
+from odoo.tests import new_test_user
+from odoo.tools import mute_logger
 
 from .common import RelationshipCase
 
@@ -23,121 +24,198 @@ class PipelineCase(RelationshipCase):
         cls.other = Pipeline.create({"name": "Onboarding Test", "stage_ids": [
             (0, 0, {"name": "Kickoff", "sequence": 1}), (0, 0, {"name": "Live", "sequence": 2})]})
         cls.kickoff, cls.live = cls.other.stage_ids.sorted("sequence")
+        cls.Membership = cls.env["relationship.pipeline.membership"]
 
     def _partners(self, count, **vals):
-        return self.env["res.partner"].create([
-            {"name": f"P{i}", "relationship_pipeline_id": self.pipeline.id, **vals} for i in range(count)])
+        """Partners outside every pipeline, then put into ours: returns their memberships."""
+        partners = self.env["res.partner"].with_context(relationship_no_pipeline=True).create([
+            {"name": f"P{i}", **vals} for i in range(count)])
+        return self._join(partners, self.pipeline)
 
-    def _history(self, partner):
-        return self.env["relationship.stage.history"].search([("partner_id", "=", partner.id)], order="id")
+    def _join(self, partners, pipeline, stage=None):
+        return self.Membership.create([{"partner_id": partner.id, "pipeline_id": pipeline.id,
+                                        **({"stage_id": stage.id} if stage else {})} for partner in partners])
+
+    def _history(self, membership):
+        return self.env["relationship.stage.history"].search([("membership_id", "=", membership.id)], order="id")
+
+    def _make_lifecycle(self, pipeline):
+        self.env.ref("customer_relationship.pipeline_customer_lifecycle").is_lifecycle = False
+        pipeline.is_lifecycle = True
 
 
 class TestStageHistory(PipelineCase):
     def test_create_enters_first_stage_with_history(self):
         with freeze_time("2026-03-01 10:00:00"):
-            partner = self._partners(1)
-        self.assertEqual(partner.relationship_stage_id, self.new)
-        row = self._history(partner)
+            member = self._partners(1)
+        self.assertEqual(member.stage_id, self.new)
+        row = self._history(member)
         self.assertEqual(len(row), 1)
-        self.assertEqual((row.stage_id, row.pipeline_id, row.previous_stage_id), (self.new, self.pipeline,
-                                                                                  self.env["relationship.stage"]))
-        self.assertEqual(row.date_enter, datetime(2026, 3, 1, 10, 0))
+        self.assertEqual((row.stage_id, row.pipeline_id, row.partner_id, row.previous_stage_id),
+                         (self.new, self.pipeline, member.partner_id, self.env["relationship.stage"]))
+        self.assertEqual((row.date_enter, row.stage_sequence), (datetime(2026, 3, 1, 10, 0), 1))
         self.assertFalse(row.date_leave)
-        self.assertEqual(partner.date_stage_entered, datetime(2026, 3, 1, 10, 0))
+        self.assertEqual((member.date_entered, member.date_stage_entered), (datetime(2026, 3, 1, 10, 0),) * 2)
 
     def test_single_move_closes_previous_row_and_skips_stages(self):
         with freeze_time("2026-03-01 10:00:00"):
-            partner = self._partners(1)
+            member = self._partners(1)
         with freeze_time("2026-03-04 22:00:00"):
-            partner.relationship_stage_id = self.won  # skipping "Talk" is allowed
-        first, second = self._history(partner)
+            member.stage_id = self.won  # skipping "Talk" is allowed
+        first, second = self._history(member)
         self.assertEqual(first.date_leave, datetime(2026, 3, 4, 22, 0))
         self.assertEqual(first.duration_days, 3.5)
         self.assertEqual(first.next_stage_id, self.won)
-        self.assertTrue(first.progressed)
+        self.assertEqual((first.progressed, first.moved_to_lost), (True, False))
         self.assertEqual((second.stage_id, second.previous_stage_id), (self.won, self.new))
         self.assertEqual(second.date_enter, first.date_leave)
         self.assertFalse(second.date_leave)
+        self.assertEqual(member.date_stage_entered, datetime(2026, 3, 4, 22, 0))
+        self.assertEqual(member.date_entered, datetime(2026, 3, 1, 10, 0))
+
+    def test_a_move_to_a_lost_stage_is_not_going_on(self):
+        member = self._partners(1)
+        member.stage_id = self.won
+        member.stage_id = self.gone
+        won_row = self._history(member)[1]
+        self.assertEqual((won_row.progressed, won_row.moved_to_lost, won_row.next_stage_id),
+                         (False, True, self.gone))
 
     def test_batch_move_writes_one_row_per_partner(self):
-        partners = self._partners(5)
-        partners.write({"relationship_stage_id": self.talk.id})
-        rows = self.env["relationship.stage.history"].search([("partner_id", "in", partners.ids)])
+        members = self._partners(5)
+        members.write({"stage_id": self.talk.id})
+        rows = self.env["relationship.stage.history"].search([("membership_id", "in", members.ids)])
         self.assertEqual(len(rows), 10)
-        self.assertEqual(len(rows.filtered(lambda r: not r.date_leave)), 5)
         self.assertEqual(set(rows.filtered(lambda r: not r.date_leave).stage_id.ids), {self.talk.id})
-        # Writing the same stage again is not a move.
-        partners.write({"relationship_stage_id": self.talk.id})
-        self.assertEqual(self.env["relationship.stage.history"].search_count([("partner_id", "in", partners.ids)]), 10)
+        # Writing the current pipeline and stage again (an import does) is not a move and resets nothing.
+        members.write({"pipeline_id": self.pipeline.id, "stage_id": self.talk.id})
+        members.write({"pipeline_id": self.pipeline.id})
+        self.assertEqual(members.stage_id, self.talk)
+        self.assertEqual(self.env["relationship.stage.history"].search_count(
+            [("membership_id", "in", members.ids)]), 10)
 
-    def test_pipeline_change_puts_partner_in_first_stage_of_new_pipeline(self):
-        partner = self._partners(1)
-        partner.relationship_stage_id = self.talk
-        partner.relationship_pipeline_id = self.other
-        self.assertEqual(partner.relationship_stage_id, self.kickoff)
-        last = self._history(partner)[-1]
-        self.assertEqual((last.pipeline_id, last.stage_id, last.previous_stage_id),
-                         (self.other, self.kickoff, self.talk))
-        self.assertFalse(self._history(partner)[-2].progressed, "changing pipeline is not progress")
+    def test_a_membership_stays_in_its_pipeline(self):
+        member = self._partners(1)
+        with self.assertRaisesRegex(UserError, "cannot change its pipeline"):
+            member.write({"pipeline_id": self.other.id, "stage_id": self.kickoff.id})
+        self.assertEqual((member.pipeline_id, member.stage_id), (self.pipeline, self.new))
+
+    def test_partner_in_several_pipelines_at_most_once_each(self):
+        member = self._partners(1)
+        partner = member.partner_id
+        onboarding = self._join(partner, self.other)
+        onboarding.stage_id = self.live
+        self.assertEqual(partner.relationship_membership_ids, member | onboarding)
+        self.assertEqual(member.stage_id, self.new, "moving in one pipeline leaves the other alone")
+        with mute_logger("odoo.sql_db"), self.assertRaises(Exception):  # noqa: B017 - UNIQUE violation
+            self._join(partner, self.pipeline)
+
+    def test_lifecycle_stage_follows_the_lifecycle_pipeline_only(self):
+        self._make_lifecycle(self.pipeline)
+        member = self._partners(1)
+        partner = member.partner_id
+        self.assertEqual(partner.relationship_stage_id, self.new)
+        member.stage_id = self.won
+        self.assertEqual((partner.relationship_stage_id, partner.relationship_stage_type), (self.won, "customer"))
+        onboarding = self._join(partner, self.other)
+        onboarding.stage_id = self.live
+        self.assertEqual(partner.relationship_stage_id, self.won, "other pipelines never change it")
+        # read-only: writing it again (an import) is accepted, another value is refused
+        partner.write({"relationship_stage_id": self.won.id})
+        with self.assertRaisesRegex(UserError, "lifecycle stage follows"):
+            partner.write({"relationship_stage_id": self.talk.id})
+        member.action_archive()
+        self.assertFalse(partner.relationship_stage_id)
+
+    def test_removing_closes_history_and_adding_back_opens_it(self):
+        with freeze_time("2026-03-01 10:00:00"):
+            member = self._partners(1)
+        with freeze_time("2026-03-05 10:00:00"):
+            member.action_archive()
+        row = self._history(member)
+        self.assertEqual((row.date_leave, row.next_stage_id.id, row.progressed), (datetime(2026, 3, 5, 10), False,
+                                                                                 False))
+        self.assertEqual(member.days_in_stage, 0)
+        with freeze_time("2026-03-09 10:00:00"):
+            member.action_unarchive()
+        first, second = self._history(member)
+        self.assertEqual((second.stage_id, second.date_enter, second.date_leave),
+                         (self.new, datetime(2026, 3, 9, 10), False))
+        self.assertEqual(member.date_stage_entered, datetime(2026, 3, 9, 10))
 
     def test_stage_of_another_pipeline_is_refused(self):
-        partner = self._partners(1)
+        member = self._partners(1)
         with self.assertRaisesRegex(ValidationError, "belongs to the pipeline “Onboarding Test”"):
-            partner.write({"relationship_pipeline_id": self.pipeline.id, "relationship_stage_id": self.live.id})
+            member.write({"stage_id": self.live.id})
         self.env.invalidate_all(flush=False)
-        self.assertEqual(partner.relationship_stage_id, self.new)
-        self.assertEqual(len(self._history(partner)), 1)
+        self.assertEqual(member.stage_id, self.new)
+        self.assertEqual(len(self._history(member)), 1)
 
-    def test_writing_a_stage_alone_sets_its_pipeline(self):
+    def test_a_stage_alone_sets_its_pipeline(self):
         partner = self.env["res.partner"].with_context(relationship_no_pipeline=True).create({"name": "Solo"})
-        self.assertFalse(partner.relationship_pipeline_id)
-        partner.relationship_stage_id = self.live
-        self.assertEqual(partner.relationship_pipeline_id, self.other)
-        self.assertEqual(self._history(partner).stage_id, self.live)
+        member = self.Membership.create({"partner_id": partner.id, "stage_id": self.live.id})
+        self.assertEqual(member.pipeline_id, self.other)
+        self.assertEqual(self._history(member).stage_id, self.live)
 
-    def test_restricted_partner_cannot_move(self):
-        partner = self._partners(1)
-        partner.sudo().gdpr_restricted = True
+    def test_restricted_partner_cannot_move_nor_join(self):
+        member = self._partners(1)
+        member.partner_id.sudo().gdpr_restricted = True
         with self.assertRaisesRegex(UserError, "restricted under GDPR art. 18"):
-            partner.relationship_stage_id = self.talk
-        self.assertEqual(len(self._history(partner)), 1)
+            member.stage_id = self.talk
+        with self.assertRaisesRegex(UserError, "restricted under GDPR art. 18"):
+            self._join(member.partner_id, self.other)
+        self.assertEqual(len(self._history(member)), 1)
+
+    def test_stage_dates_are_not_writable_by_users(self):
+        member = self._partners(1)
+        for user in (self.user_rel, self.user_manager):
+            with self.assertRaisesRegex(UserError, "set by the stage moves"):
+                member.with_user(user).write({"date_stage_entered": "2020-01-01 00:00:00"})
+            with self.assertRaisesRegex(UserError, "set by the stage moves"):
+                member.with_user(user).write({"date_entered": "2020-01-01 00:00:00"})
+        partner = self.env["res.partner"].with_context(relationship_no_pipeline=True).create({"name": "Dated"})
+        with self.assertRaisesRegex(UserError, "set by the stage moves"):
+            self.Membership.with_user(self.user_rel).create({
+                "partner_id": partner.id, "pipeline_id": self.other.id, "date_stage_entered": "2020-01-01"})
 
     def test_history_is_read_only_for_users(self):
-        partner = self._partners(1)
-        row = self._history(partner).with_user(self.user_manager)
+        row = self._history(self._partners(1)).with_user(self.user_manager)
         row.check_access("read")
         for operation in ("write", "unlink"):
             with self.assertRaises(AccessError):
                 row.check_access(operation)
 
-    def test_one_default_pipeline_per_company(self):
-        with self.assertRaisesRegex(ValidationError, "Only one pipeline can be the default"):
-            self.pipeline.is_default = True  # the data pipeline is shared by all companies
-        self.env.ref("customer_relationship.pipeline_customer_lifecycle").is_default = False
-        self.pipeline.is_default = True
-        self.assertEqual(self.env["relationship.pipeline"]._get_default(), self.pipeline)
+    def test_one_lifecycle_pipeline_per_company(self):
+        with self.assertRaisesRegex(ValidationError, "Only one pipeline can be the lifecycle pipeline"):
+            self.pipeline.is_lifecycle = True  # the data pipeline is shared by all companies
+        self._make_lifecycle(self.pipeline)
+        self.assertEqual(self.env["relationship.pipeline"]._get_lifecycle(), self.pipeline)
 
-    def test_company_defaults_checked_in_batch(self):
-        self.env.ref("customer_relationship.pipeline_customer_lifecycle").is_default = False
+    def test_company_lifecycles_checked_in_batch(self):
+        self.env.ref("customer_relationship.pipeline_customer_lifecycle").is_lifecycle = False
         Pipeline = self.env["relationship.pipeline"]
         other_company = self.env["res.company"].create({"name": "Güney Ltd"})
-        pipelines = Pipeline.create([{"name": f"Default {c.name}", "company_id": c.id, "is_default": True}
+        pipelines = Pipeline.create([{"name": f"Lifecycle {c.name}", "company_id": c.id, "is_lifecycle": True}
                                      for c in (self.env.company, other_company)])
-        self.assertEqual(pipelines.mapped("is_default"), [True, True], "one default per company is fine")
-        with self.assertRaisesRegex(ValidationError, "Only one pipeline can be the default"), \
+        self.assertEqual(pipelines.mapped("is_lifecycle"), [True, True], "one per company is fine")
+        with self.assertRaisesRegex(ValidationError, "Only one pipeline can be the lifecycle pipeline"), \
                 self.env.cr.savepoint():
-            Pipeline.create([{"name": "Second", "company_id": other_company.id, "is_default": True}])
-        with self.assertRaisesRegex(ValidationError, "Only one pipeline can be the default"), \
+            Pipeline.create([{"name": "Second", "company_id": other_company.id, "is_lifecycle": True}])
+        with self.assertRaisesRegex(ValidationError, "Only one pipeline can be the lifecycle pipeline"), \
                 self.env.cr.savepoint():
-            Pipeline.create([{"name": "Shared", "is_default": True}])
+            Pipeline.create([{"name": "Shared", "is_lifecycle": True}])
 
-    def test_new_company_goes_to_default_pipeline_contact_does_not(self):
-        default = self.env.ref("customer_relationship.pipeline_customer_lifecycle")
+    def test_new_company_joins_the_lifecycle_pipeline_contact_does_not(self):
+        lifecycle = self.env.ref("customer_relationship.pipeline_customer_lifecycle")
         company = self.env["res.partner"].create({"name": "Acme", "is_company": True})
         contact = self.env["res.partner"].create({"name": "Jo", "parent_id": company.id})
-        self.assertEqual(company.relationship_pipeline_id, default)
+        self.assertEqual(company.relationship_membership_ids.pipeline_id, lifecycle)
         self.assertEqual(company.relationship_stage_id, self.env.ref("customer_relationship.stage_lead"))
-        self.assertFalse(contact.relationship_pipeline_id)
+        self.assertFalse(contact.relationship_membership_ids)
+        # a contact manager without pipeline rights creating a company puts it in the lifecycle too
+        contacts_only = new_test_user(self.env, "cr_contacts", groups="base.group_user,base.group_partner_manager")
+        plain = self.env["res.partner"].with_user(contacts_only).create({"name": "Plain", "is_company": True})
+        self.assertEqual(plain.sudo().relationship_membership_ids.pipeline_id, lifecycle)
 
 
 class TestStaleAndBoard(PipelineCase):
@@ -145,41 +223,94 @@ class TestStaleAndBoard(PipelineCase):
         with freeze_time("2026-03-01 00:00:00"):
             fresh, old = self._partners(2)
             talking = self._partners(1)
-            talking.relationship_stage_id = self.talk
+            talking.stage_id = self.talk
         with freeze_time("2026-03-11 00:00:00"):
-            fresh.relationship_stage_id = self.talk
-            fresh.relationship_stage_id = self.new
+            fresh.stage_id = self.talk
+            fresh.stage_id = self.new
         with freeze_time("2026-03-12 00:00:00"):
-            self.assertEqual(old.days_in_stage, 11)
-            self.assertEqual(fresh.days_in_stage, 1)
+            self.assertEqual((old.days_in_stage, fresh.days_in_stage), (11, 1))
             self.assertTrue(old.is_stale)
             self.assertFalse(fresh.is_stale)
             self.assertFalse(talking.is_stale, "a stage without days allowed never goes stale")
             mine = fresh | old | talking
-            Partner = self.env["res.partner"]
-            self.assertEqual(Partner.search([("id", "in", mine.ids), ("is_stale", "=", True)]), old)
-            self.assertEqual(Partner.search([("id", "in", mine.ids), ("is_stale", "=", False)]), fresh | talking)
+            self.assertEqual(self.Membership.search([("id", "in", mine.ids), ("is_stale", "=", True)]), old)
+            self.assertEqual(self.Membership.search([("id", "in", mine.ids), ("is_stale", "=", False)]),
+                             fresh | talking)
+            # the current history row counts its days up to now
+            current = self._history(old)
+            self.assertEqual((current.days_in_stage, current.duration_days), (11.0, 0.0))
 
     def test_group_expand_returns_only_the_pipeline_stages(self):
         self._partners(2)
-        groups = self.env["res.partner"].with_context(
-            default_relationship_pipeline_id=self.pipeline.id).web_read_group(
-            [("relationship_pipeline_id", "=", self.pipeline.id)], ["relationship_stage_id"], ["relationship_stage_id"])
-        stage_ids = [g["relationship_stage_id"][0] for g in groups["groups"]]
-        self.assertEqual(stage_ids, (self.new | self.talk | self.won | self.gone).ids)
-        counts = [g["relationship_stage_id_count"] for g in groups["groups"]]
-        self.assertEqual(counts, [2, 0, 0, 0])
+        self._join(self.env["res.partner"].create({"name": "Elsewhere"}), self.other)
+        groups = self.Membership.with_context(default_pipeline_id=self.pipeline.id).web_read_group(
+            [("pipeline_id", "=", self.pipeline.id)], ["stage_id"], ["stage_id"])
+        self.assertEqual([g["stage_id"][0] for g in groups["groups"]],
+                         (self.new | self.talk | self.won | self.gone).ids)
+        self.assertEqual([g["stage_id_count"] for g in groups["groups"]], [2, 0, 0, 0])
 
-    def test_open_board_action_carries_the_pipeline(self):
+    def test_open_board_action_names_and_carries_the_pipeline(self):
         action = self.pipeline.action_open_board()
-        self.assertEqual(action["context"]["default_relationship_pipeline_id"], self.pipeline.id)
-        self.assertEqual(action["domain"], [("relationship_pipeline_id", "=", self.pipeline.id)])
+        self.assertEqual(action["name"], "Sales Test")
+        self.assertEqual(action["res_model"], "relationship.pipeline.membership")
+        self.assertEqual(action["context"]["default_pipeline_id"], self.pipeline.id)
+        self.assertEqual(action["domain"], [("pipeline_id", "=", self.pipeline.id)])
+        default = self.env["relationship.pipeline"]._action_open_default_board()
+        self.assertEqual(default["name"], "Customer Lifecycle")
 
-    def _queries_to_move(self, partners, stage):
+    def test_board_has_no_sample_data_and_no_meaningless_sums(self):
+        arch = self.Membership.get_views([(False, "kanban")])["views"]["kanban"]["arch"]
+        self.assertNotIn("sample=", arch)
+        self.assertIn('js_class="relationship_board"', arch)
+        for model, names in (("relationship.stage", ["sla_days", "sequence", "color"]),
+                             ("relationship.pipeline", ["color", "sequence"]),
+                             ("relationship.pipeline.membership", ["color", "days_in_stage"]),
+                             ("relationship.stage.history", ["stage_sequence"]),
+                             ("res.partner", ["contact_cadence_days"])):
+            described = self.env[model].fields_get(names, ["aggregator"])
+            for name in names:
+                self.assertNotIn("aggregator", described[name], f"{model}.{name} must not be summed")
+        groups = self.env["relationship.stage"].web_read_group(
+            [("pipeline_id", "=", self.pipeline.id)], ["sla_days"], ["pipeline_id"])["groups"]
+        self.assertNotIn("sla_days", groups[0])
+
+    def test_add_to_pipeline_from_contacts_and_board(self):
+        Partner = self.env["res.partner"].with_context(relationship_no_pipeline=True)
+        fresh, inside, removed = Partner.create([{"name": n} for n in ("Fresh", "Inside", "Removed")])
+        kept = self._join(inside, self.pipeline, self.talk)
+        gone = self._join(removed, self.pipeline, self.talk)
+        gone.action_archive()
+        Wizard = self.env["relationship.pipeline.add.wizard"].with_user(self.user_rel)
+        # from a multi-selection in the contacts list
+        wizard = Wizard.with_context(active_model="res.partner", active_ids=(fresh | inside | removed).ids,
+                                     default_pipeline_id=self.pipeline.id).create({})
+        self.assertEqual(wizard.partner_ids, fresh | inside | removed)
+        self.assertEqual((wizard.stage_id, wizard.already_count), (self.new, 1))
+        wizard.stage_id = self.won
+        action = wizard.action_add()
+        self.assertEqual(action["context"]["default_pipeline_id"], self.pipeline.id)
+        members = self.Membership.search([("pipeline_id", "=", self.pipeline.id),
+                                          ("partner_id", "in", (fresh | inside | removed).ids)])
+        self.assertEqual(len(members), 3)
+        self.assertEqual(kept.stage_id, self.talk, "a partner already in keeps its stage")
+        self.assertEqual((gone.active, gone.stage_id), (True, self.won), "a removed partner comes back")
+        self.assertEqual(self._history(gone).mapped("stage_id"), self.talk | self.won)
+        self.assertEqual(members.filtered(lambda m: m.partner_id == fresh).stage_id, self.won)
+        # from the board, the wizard closes and the board reloads
+        other = Partner.create({"name": "From the board"})
+        board_wizard = Wizard.with_context(relationship_from_board=True, default_pipeline_id=self.other.id).create(
+            {"partner_ids": [(6, 0, other.ids)]})
+        self.assertEqual(board_wizard.action_add(), {"type": "ir.actions.act_window_close"})
+        self.assertEqual(other.relationship_membership_ids.stage_id, self.kickoff)
+        # the binding shows the wizard in the contacts' Action menu
+        binding = self.env.ref("customer_relationship.action_relationship_pipeline_add_wizard")
+        self.assertEqual(binding.binding_model_id.model, "res.partner")
+
+    def _queries_to_move(self, members, stage):
         self.env.flush_all()
         self.env.invalidate_all()
         before = self.env.cr.sql_log_count
-        partners.write({"relationship_stage_id": stage.id})
+        members.write({"stage_id": stage.id})
         self.env.flush_all()
         return self.env.cr.sql_log_count - before
 
@@ -189,11 +320,11 @@ class TestStaleAndBoard(PipelineCase):
         self.assertEqual(self._queries_to_move(few, self.talk), self._queries_to_move(many, self.talk))
         self.env.flush_all()
         self.env.invalidate_all()
-        with self.assertQueryCount(__system__=12):
-            many.write({"relationship_stage_id": self.won.id})
+        with self.assertQueryCount(__system__=14):
+            many.write({"stage_id": self.won.id})
             self.env.flush_all()
         self.assertEqual(self.env["relationship.stage.history"].search_count(
-            [("partner_id", "in", many.ids), ("date_leave", "=", False), ("stage_id", "=", self.won.id)]), 100)
+            [("membership_id", "in", many.ids), ("date_leave", "=", False), ("stage_id", "=", self.won.id)]), 100)
 
 
 class TestStageDeletion(PipelineCase):
@@ -204,7 +335,7 @@ class TestStageDeletion(PipelineCase):
         self.assertTrue(self.new.exists())
 
     def test_wizard_moves_partners_then_deletes(self):
-        partners = self._partners(3)
+        members = self._partners(3)
         wizard = self.env["relationship.stage.delete.wizard"].create({"stage_ids": [(6, 0, self.new.ids)]})
         self.assertEqual(wizard.partner_count, 3)
         with self.assertRaisesRegex(UserError, "Choose the stage that receives the 3 partners"):
@@ -216,59 +347,9 @@ class TestStageDeletion(PipelineCase):
         wizard.target_stage_id = self.talk
         wizard.action_confirm()
         self.assertFalse(self.new.exists())
-        self.assertEqual(partners.relationship_stage_id, self.talk)
-        self.assertEqual(partners.relationship_pipeline_id, self.pipeline)
+        self.assertEqual(members.stage_id, self.talk)
+        self.assertEqual(members.pipeline_id, self.pipeline)
 
     def test_empty_stage_deletes_directly(self):
         self.gone.unlink()
         self.assertFalse(self.gone.exists())
-
-
-class TestFunnel(PipelineCase):
-    def test_funnel_figures_on_a_hand_built_history(self):
-        """4 partners enter New; 3 go on (2 to Talk, 1 straight to Won); 1 of Talk goes on to Won; 1 falls back.
-
-        Open rows count their days up to the database clock, so the story is told up to today.
-        """
-        day0 = datetime.now().replace(microsecond=0) - timedelta(days=20)
-        with freeze_time(day0):
-            a, b, c, d = self._partners(4)
-        with freeze_time(day0 + timedelta(days=2)):
-            (a | b).write({"relationship_stage_id": self.talk.id})
-            c.relationship_stage_id = self.won
-        with freeze_time(day0 + timedelta(days=6)):
-            a.relationship_stage_id = self.won
-            b.relationship_stage_id = self.new
-        self.env.flush_all()
-        rows = self.env["relationship.funnel.report"]._read_group(
-            [("pipeline_id", "=", self.pipeline.id)], ["stage_id"],
-            ["entered_count:sum", "progressed_count:sum", "conversion:avg", "days_in_stage:avg",
-             "stale_count:sum", "partner_id:count_distinct"])
-        figures = {stage.name: values for stage, *values in rows}
-        # New: a, b, c, d entered, then b again -> 5 entries by 4 partners; a, b, c went on (3 of 5 = 60 %).
-        # Days: a 2, b 2, c 2, d 20 (still there), b again 14 (still there) -> 40 / 5 = 8.
-        # Stale (10 days allowed): d and b, still in New after 20 and 14 days.
-        self.assertEqual(figures["New"][:3], [5, 3, 60.0])
-        self.assertAlmostEqual(figures["New"][3], 8.0, places=2)
-        self.assertEqual(figures["New"][4:], [2, 4])
-        # Talk: a and b entered; a went on to Won, b went back -> 50 %; 4 days each.
-        self.assertEqual(figures["Talk"][:3], [2, 1, 50.0])
-        self.assertAlmostEqual(figures["Talk"][3], 4.0, places=2)
-        # Won: c (18 days so far) and a (14 days so far), nobody went on.
-        self.assertEqual(figures["Won"][:3], [2, 0, 0.0])
-        self.assertAlmostEqual(figures["Won"][3], 16.0, places=2)
-        self.assertNotIn("Gone", figures)
-
-    def test_funnel_filters_by_period_and_tag(self):
-        tag = self.env["res.partner.category"].create({"name": "VIP Funnel"})
-        with freeze_time("2026-01-01 00:00:00"):
-            vip = self._partners(1, category_id=[(6, 0, tag.ids)])
-            self._partners(1)
-        with freeze_time("2026-02-01 00:00:00"):
-            vip.relationship_stage_id = self.talk
-        Report = self.env["relationship.funnel.report"]
-        self.env.flush_all()
-        self.assertEqual(Report.search_count([("pipeline_id", "=", self.pipeline.id),
-                                              ("partner_id.category_id", "in", tag.ids)]), 2)
-        self.assertEqual(Report.search_count([("pipeline_id", "=", self.pipeline.id),
-                                              ("date_enter", ">=", "2026-01-15")]), 1)

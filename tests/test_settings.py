@@ -23,16 +23,18 @@ class TestSettings(RelationshipCase):
         self.assertEqual(params.get_param("customer_relationship.default_cadence_days"), "45")
         self.assertEqual(params.get_param("customer_relationship.gdpr_reminder_days"), "3")
         self.assertEqual(params.get_param("customer_relationship.gdpr_legal_hold_models"), "relationship.interaction")
-        self.assertTrue(onboarding.is_default)
-        self.assertFalse(self.env.ref("customer_relationship.pipeline_customer_lifecycle").is_default)
+        self.assertTrue(onboarding.is_lifecycle)
+        self.assertFalse(self.env.ref("customer_relationship.pipeline_customer_lifecycle").is_lifecycle)
         again = Settings.create({})
         self.assertFalse(again.relationship_auto_capture)
         self.assertTrue(again.relationship_pipeline_new_contacts)
         self.assertEqual(again.relationship_default_pipeline_id, onboarding)
-        # New individuals now start in the chosen pipeline, with the chosen cadence.
+        # New individuals now start in the chosen lifecycle pipeline, and follow the chosen cadence.
+        self.env["relationship.stage"].create({"name": "First", "pipeline_id": onboarding.id})
         person = self.env["res.partner"].create({"name": "Settings Person"})
-        self.assertEqual(person.relationship_pipeline_id, onboarding)
-        self.assertEqual(person.contact_cadence_days, 45)
+        self.assertEqual(person.relationship_membership_ids.pipeline_id, onboarding)
+        self.assertEqual(person.contact_cadence_days, 0)
+        self.assertTrue(person.needs_attention, "never contacted, and the cadence of 45 days applies")
 
     def test_settings_view_loads_with_the_block(self):
         admin = self.env.ref("base.user_admin")

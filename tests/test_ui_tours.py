@@ -2,7 +2,11 @@ import base64
 import io
 import json
 import zipfile
+from datetime import datetime
+from datetime import time
+from datetime import timedelta
 
+from odoo import fields
 from odoo.tests import HttpCase
 from odoo.tests import tagged
 
@@ -19,6 +23,37 @@ class TestUiTours(HttpCase):
         self.assertEqual(goal.target_value, 5.0)
         self.assertTrue(goal.achievability_note)
 
+    def _follow_goal(self, lang):
+        """A goal on the interactions of one partner: 2 in the baseline period, 5 in the last 90 days."""
+        today = fields.Date.context_today(self.env["relationship.goal"])
+        partner = self.env["res.partner"].create({"name": "Followed Customer", "is_company": True})
+        self.env["relationship.interaction"].create([
+            {"partner_id": partner.id, "subject": f"Call {days}", "date": datetime.combine(
+                today - timedelta(days=days), time(12))} for days in (100, 110, 1, 2, 3, 4, 5)])
+        goal = self.env["relationship.goal"].create({
+            "name": "Follow the tour goal", "description": "Talk more with the followed customer.",
+            "relevance": "It is our largest account.", "achievability_note": "A new account manager.",
+            "kpi_id": self.env.ref("customer_relationship.kpi_interaction_count").id,
+            "partner_domain": repr([("id", "=", partner.id)]), "target_value": 8.0,
+            "date_start": today - timedelta(days=30), "date_deadline": today + timedelta(days=59)})
+        if lang != "en_US":
+            self.env["res.lang"]._activate_lang(lang)
+            self.env["ir.module.module"]._load_module_terms(["customer_relationship"], [lang], overwrite=True)
+        self.env.ref("base.user_admin").lang = lang
+        self.start_tour(f"/odoo/action-customer_relationship.action_relationship_goal/{goal.id}",
+                        f"customer_relationship_goal_follow_tour_{lang[:2]}", login="admin")
+        # what the tour read is what the goal holds
+        self.assertEqual((goal.state, goal.baseline_value, goal.current_value, goal.status),
+                         ("active", 2.0, 5.0, "on_track"))
+        self.assertEqual(goal.progress, 50.0)
+        self.assertAlmostEqual(goal.measurement_ids.expected_value, 2 + 6 * 30 / 89)
+
+    def test_goal_follow_tour_english(self):
+        self._follow_goal("en_US")
+
+    def test_goal_follow_tour_turkish(self):
+        self._follow_goal("tr_TR")
+
     def test_interaction_tour(self):
         partner = self.env["res.partner"].create({"name": "Tour Customer", "is_company": True})
         self.start_tour(f"/odoo/contacts/{partner.id}", "customer_relationship_interaction_tour", login="admin")
@@ -29,14 +64,19 @@ class TestUiTours(HttpCase):
         self.assertEqual(partner.interaction_count, 1)
 
     def test_pipeline_tour(self):
-        lead = self.env.ref("customer_relationship.stage_lead")
-        partner = self.env["res.partner"].create({
-            "name": "Tour Board Partner", "is_company": True, "relationship_stage_id": lead.id})
+        partner = self.env["res.partner"].create({"name": "Tour Board Partner", "is_company": True})
+        lifecycle = partner.relationship_membership_ids
+        self.assertEqual(lifecycle.stage_id, self.env.ref("customer_relationship.stage_lead"))
+        onboarding = self.env["relationship.pipeline"].create({"name": "Tour Onboarding", "stage_ids": [
+            (0, 0, {"name": "Tour Kickoff", "sequence": 1}), (0, 0, {"name": "Tour Live", "sequence": 2})]})
         self.start_tour("/odoo", "customer_relationship_pipeline_tour", login="admin")
-        history = partner.relationship_stage_history_ids.sorted("id")
+        history = lifecycle.history_ids.sorted("id")
         self.assertEqual(history.stage_id.mapped("name"), ["Lead", "Qualified"])
         self.assertEqual(history[0].date_leave, history[1].date_enter)
         self.assertFalse(history[1].date_leave)
+        added = partner.relationship_membership_ids - lifecycle
+        self.assertEqual((added.pipeline_id, added.stage_id.name), (onboarding, "Tour Kickoff"))
+        self.assertEqual(partner.relationship_stage_id.name, "Qualified", "the lifecycle stage stays")
 
     def test_gdpr_access_tour(self):
         partner = self.env["res.partner"].create({"name": "Tour Person", "email": "tour.person@example.com"})

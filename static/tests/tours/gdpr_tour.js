@@ -25,12 +25,12 @@ registry.category("web_tour.tours").add("customer_relationship_gdpr_access_tour"
     ],
 });
 
-// Preview an erasure, then execute it.
+// Find the person's data, review the plan lines, then execute the erasure.
 registry.category("web_tour.tours").add("customer_relationship_gdpr_erasure_tour", {
     steps: () => [
-        { trigger: "button[name=action_preview_erasure]", run: "click" },
-        { trigger: ".o_notebook .nav-link:contains('Erasure Preview')", run: "click" },
-        { trigger: ".o_field_widget[name=erasure_preview]:contains('Interaction')" },
+        { trigger: "button[name=action_prepare_plan]", run: "click" },
+        { trigger: ".o_notebook .nav-link:contains('Plan')", run: "click" },
+        { trigger: ".o_field_widget[name=line_ids] .o_data_row:contains('Interaction'):contains('Delete')" },
         { trigger: "button[name=action_execute]", run: "click" },
         { trigger: ".o_statusbar_status .o_arrow_button_current:contains('Done')" },
         { trigger: ".o_notebook .nav-link:contains('Result')", run: "click" },
