@@ -7,8 +7,7 @@ from . import gdpr_request
 from . import gdpr_suppression
 from . import mail_message
 from . import mail_thread
-from . import relationship_dashboard_card
-from . import relationship_dashboard_card_rfm
+from . import relationship_overview
 from . import relationship_goal
 from . import relationship_goal_measurement
 from . import relationship_interaction

@@ -4,7 +4,7 @@ from . import test_access_attacks
 from . import test_access_matrix
 from . import test_bad_input_property
 from . import test_company_isolation
-from . import test_dashboard
+from . import test_overview
 from . import test_gdpr_answer
 from . import test_gdpr_consent
 from . import test_gdpr_erasure_e2e

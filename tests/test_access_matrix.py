@@ -40,9 +40,6 @@ EXPECTED = {
     # Written only by the RFM recomputation (bulk SQL): users read them.
     "relationship.segment.transition": {
         "internal": "", "portal": "", "user": "r", "manager": "r", "officer": "r"},
-    # Cards are data; managers may rename and reorder them.
-    "relationship.dashboard.card": {
-        "internal": "", "portal": "", "user": "r", "manager": "rw", "officer": "r"},
     # Any internal user registers a request (intake); the fixture is someone else's request, which only
     # officers read (reading one's own is test_gdpr_request.test_internal_user_registers_and_sees_only_own).
     "gdpr.request": {

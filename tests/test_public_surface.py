@@ -27,7 +27,6 @@ ALLOWED = {
     "gdpr.request.action_send_answer",
     "gdpr.request.action_verify_identity",
     "gdpr.suppression.confirm.action_confirm",
-    "relationship.dashboard.card.action_open",
     "relationship.goal.action_activate",
     "relationship.goal.action_cancel",
     "relationship.goal.action_draft",
@@ -43,6 +42,9 @@ ALLOWED = {
     "res.partner.action_view_interactions",
     # Computed with the caller's own rights (record rules, field groups); refuses malformed input.
     "relationship.kpi.compute_value",
+    # The Overview: figures, lists and the partners behind a KPI tile, all read with the caller's rights.
+    "relationship.overview.action_open_kpi",
+    "relationship.overview.get_dashboard",
 }
 
 
