@@ -24,6 +24,14 @@ BUILTINS = [
     ("interaction_count", "Interaction Count"),
 ]
 STAGE_BUILTINS = ("acquisition", "retention_rate", "churn_rate", "growth_rate")
+# The partners behind each stage figure: the Overview's cards open exactly these.
+STAGE_SETS = {
+    "start": "customer_start",
+    "end": "customer_end",
+    "new": "customer_end AND NOT customer_start",
+    "lost": "customer_start AND NOT customer_end",
+    "retained": "customer_start AND customer_end",
+}
 # What a KPI measures in other models: only administrators define it (README, "Who defines what is measured").
 DEFINITION_FIELDS = ("model_id", "domain", "date_field_id", "partner_field_id", "aggregate", "field_id")
 # Built-in KPIs come with the addon's data (loaded as superuser): nobody makes a KPI built-in.
@@ -289,8 +297,11 @@ class RelationshipKpi(models.Model):
     def _company_domain(company_ids, field="company_id"):
         return [(field, "in", [*company_ids, False])] if company_ids else []
 
-    def _stage_figures(self, date_from, date_to, partner_domain=None, pipeline_ids=None, company_ids=None):
-        """S, E, N and L in one query: the latest history row per partner at both instants."""
+    def _stage_flags(self, date_from, date_to, partner_domain=None, pipeline_ids=None, company_ids=None):
+        """SQL of (partner_id, customer_start, customer_end): whether each partner was a customer at both ends.
+
+        The state at an instant is the stage of the partner's latest history row entered by then.
+        """
         start, end = self._period_instants(date_from, date_to)
         History = self.env["relationship.stage.history"]
         domain = [("date_enter", "<", end), *self._company_domain(company_ids)]
@@ -311,21 +322,37 @@ class RelationshipKpi(models.Model):
             SQL("ROW_NUMBER() OVER (PARTITION BY %s ORDER BY %s DESC, %s DESC) AS rank_end",
                 SQL.identifier(table, "partner_id"), entered, SQL.identifier(table, "id")),
         )
-        self.env.cr.execute(SQL("""
+        return SQL("""
             WITH rows AS (%(rows)s),
             ends AS (SELECT partner_id, customer_end FROM rows WHERE rank_end = 1),
             starts AS (
                 SELECT DISTINCT ON (partner_id) partner_id, customer_end AS customer_start
                   FROM rows WHERE before_start ORDER BY partner_id, rank_end
             )
-            SELECT COUNT(*) FILTER (WHERE s.customer_start),
-                   COUNT(*) FILTER (WHERE e.customer_end),
-                   COUNT(*) FILTER (WHERE e.customer_end AND NOT COALESCE(s.customer_start, FALSE)),
-                   COUNT(*) FILTER (WHERE s.customer_start AND NOT e.customer_end)
+            SELECT e.partner_id, COALESCE(s.customer_start, FALSE) AS customer_start, e.customer_end
               FROM ends e LEFT JOIN starts s ON s.partner_id = e.partner_id
-        """, rows=rows))
+        """, rows=rows)
+
+    def _stage_figures(self, date_from, date_to, partner_domain=None, pipeline_ids=None, company_ids=None):
+        """S, E, N and L in one query: the latest history row per partner at both instants."""
+        flags = self._stage_flags(date_from, date_to, partner_domain, pipeline_ids, company_ids)
+        self.env.cr.execute(SQL("""
+            SELECT COUNT(*) FILTER (WHERE customer_start),
+                   COUNT(*) FILTER (WHERE customer_end),
+                   COUNT(*) FILTER (WHERE customer_end AND NOT customer_start),
+                   COUNT(*) FILTER (WHERE customer_start AND NOT customer_end)
+              FROM (%s) AS flags
+        """, flags))
         start_count, end_count, new, lost = self.env.cr.fetchone()
         return {"S": start_count, "E": end_count, "N": new, "L": lost}
+
+    def _stage_partner_ids(self, which, date_from, date_to, partner_domain=None, pipeline_ids=None,
+                           company_ids=None):
+        """Ids of the partners behind a figure (``which`` is a key of STAGE_SETS), in one query."""
+        flags = self._stage_flags(date_from, date_to, partner_domain, pipeline_ids, company_ids)
+        self.env.cr.execute(SQL("SELECT partner_id FROM (%s) AS flags WHERE %s ORDER BY partner_id",
+                                flags, SQL(STAGE_SETS[which])))
+        return [row[0] for row in self.env.cr.fetchall()]
 
     def _compute_interaction_count(self, date_from, date_to, partner_domain=None, pipeline_ids=None,
                                    company_ids=None):

@@ -140,3 +140,19 @@ class TestRelationshipOverview(RelationshipCase):
         overview.get_dashboard()
         with self.assertQueryCount(26):
             overview.get_dashboard()
+
+    def test_every_tile_opens_the_partners_it_counts(self):
+        kept, lost, won_q2, won_q3 = self._history()
+        expected = {"acquisition": won_q3, "retention_rate": kept | won_q2, "churn_rate": lost,
+                    "growth_rate": kept | won_q2 | won_q3}
+        for tile in self._tiles(self.user_rel).values():
+            action = self.Overview.with_user(self.user_rel).action_open_kpi(
+                tile["kpi_id"], tile["which"], tile["date_from"], tile["date_to"])
+            opened = self.env["res.partner"].with_context(**action["context"]).search(action["domain"])
+            self.assertEqual(opened, expected[tile["key"]], tile["key"])
+
+    def test_opening_refuses_what_is_not_a_tile(self):
+        kpi = self.env.ref("customer_relationship.kpi_interaction_count")
+        self.assertFalse(self.Overview.action_open_kpi(kpi.id, "end", "2026-07-01", "2026-08-12"))
+        acquisition = self.env.ref("customer_relationship.kpi_acquisition")
+        self.assertFalse(self.Overview.action_open_kpi(acquisition.id, "lost; DROP TABLE x", "2026-07-01", "2026-08-12"))

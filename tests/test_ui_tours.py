@@ -2,7 +2,9 @@ import base64
 import io
 import json
 import zipfile
+from datetime import timedelta
 
+from odoo import fields
 from odoo.tests import HttpCase
 from odoo.tests import tagged
 
@@ -61,3 +63,33 @@ class TestUiTours(HttpCase):
         self.assertEqual(request.state, "done")
         self.assertEqual(partner.with_context(active_test=False).name, f"Anonymized {partner.id}")
         self.assertFalse(partner.with_context(active_test=False).interaction_ids)
+
+
+@tagged("post_install", "-at_install")
+class TestOverviewTour(HttpCase):
+    """Read the Overview in English and in Turkish: the figures of a hand-built history, then open a tile."""
+
+    def setUp(self):
+        super().setUp()
+        Partner = self.env["res.partner"].with_context(relationship_no_pipeline=True)
+        customer = self.env.ref("customer_relationship.stage_customer")
+        long_ago = fields.Datetime.now() - timedelta(days=400)
+        kept, lost = Partner.create([{"name": "Tour Kept", "relationship_stage_id": customer.id},
+                                     {"name": "Tour Lost", "relationship_stage_id": customer.id}])
+        (kept | lost).relationship_stage_history_ids.write({"date_enter": long_ago})
+        # this quarter: one lost, one won; the previous quarter had the two customers and no change
+        lost.relationship_stage_id = self.env.ref("customer_relationship.stage_churned")
+        Partner.create({"name": "Tour Won", "relationship_stage_id": customer.id})
+        lead = self.env.ref("customer_relationship.stage_lead")  # allowed days: see the stage's SLA
+        waiting = Partner.create({"name": "Tour Waiting", "relationship_stage_id": lead.id})
+        waiting.relationship_stage_history_ids.write({"date_enter": long_ago})
+        waiting.date_stage_entered = long_ago
+        self.lost = lost
+
+    def test_overview_tour_english(self):
+        self.start_tour("/odoo", "customer_relationship_overview_tour_en", login="admin")
+
+    def test_overview_tour_turkish(self):
+        self.env["res.lang"]._activate_lang("tr_TR")
+        self.env.ref("base.user_admin").lang = "tr_TR"
+        self.start_tour("/odoo", "customer_relationship_overview_tour_tr", login="admin")
