@@ -7,11 +7,11 @@ from . import gdpr_request
 from . import gdpr_suppression
 from . import mail_message
 from . import mail_thread
-from . import relationship_overview
 from . import relationship_goal
 from . import relationship_goal_measurement
 from . import relationship_interaction
 from . import relationship_kpi
+from . import relationship_overview
 from . import relationship_pipeline
 from . import relationship_rfm_source
 from . import relationship_segment_transition

@@ -4,7 +4,6 @@ from . import test_access_attacks
 from . import test_access_matrix
 from . import test_bad_input_property
 from . import test_company_isolation
-from . import test_overview
 from . import test_gdpr_answer
 from . import test_gdpr_consent
 from . import test_gdpr_erasure_e2e
@@ -19,6 +18,7 @@ from . import test_interaction_log
 from . import test_kpi_builtin
 from . import test_kpi_common
 from . import test_kpi_custom
+from . import test_overview
 from . import test_pipeline_stages
 from . import test_public_surface
 from . import test_settings

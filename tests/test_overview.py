@@ -95,7 +95,8 @@ class TestRelationshipOverview(RelationshipCase):
         self._enter("Fresh One", self.open_stage, TODAY)
         attention = self.Overview.get_dashboard()["attention"]
         self.assertEqual(attention["count"], 1)
-        self.assertEqual([(r["name"], r["stage"], r["days"]) for r in attention["records"]], [("Stale One", "Open", 11)])
+        self.assertEqual([(r["name"], r["stage"], r["days"]) for r in attention["records"]],
+                         [("Stale One", "Open", 11)])
         self.assertEqual(self.env[attention["model"]].search(attention["domain"]), stale)
 
     def test_goals_at_risk(self):
@@ -155,4 +156,5 @@ class TestRelationshipOverview(RelationshipCase):
         kpi = self.env.ref("customer_relationship.kpi_interaction_count")
         self.assertFalse(self.Overview.action_open_kpi(kpi.id, "end", "2026-07-01", "2026-08-12"))
         acquisition = self.env.ref("customer_relationship.kpi_acquisition")
-        self.assertFalse(self.Overview.action_open_kpi(acquisition.id, "lost; DROP TABLE x", "2026-07-01", "2026-08-12"))
+        self.assertFalse(self.Overview.action_open_kpi(
+            acquisition.id, "lost; DROP TABLE x", "2026-07-01", "2026-08-12"))
