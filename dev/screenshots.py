@@ -9,6 +9,7 @@ import base64
 import json
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
@@ -59,7 +60,10 @@ def main(base, db, out_dir, shots):
     browser = shutil.which("chromium") or shutil.which("chromium-browser")
     if not browser:
         raise SystemExit("Chromium is missing: apt-get install chromium")
-    port = 9333
+    # a free port: another capture (or a helper's browser) may hold any fixed one
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
     profile = tempfile.mkdtemp()
     proc = subprocess.Popen([
         browser, "--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-quic",
@@ -82,7 +86,7 @@ def main(base, db, out_dir, shots):
         for name, path in shots:
             page.call("Page.navigate", url=base + path)
             ready = page.wait_for(
-                "!!document.querySelector('.o_action_manager .o_view_controller')"
+                "!!document.querySelector('.o_action_manager .o_view_controller, .o_relationship_overview canvas')"
                 " && !document.querySelector('.o_loading_indicator, .o-main-components-container .o_loading')")
             time.sleep(2)  # charts and kanban counters settle
             data = page.call("Page.captureScreenshot", format="png")["data"]
