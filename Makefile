@@ -43,3 +43,12 @@ uninstall-test:
 
 bench:
 	@bash dev/bench.sh
+
+# Packaging and upgrades: the pip wheel installed beside Odoo; an upgrade from the previous version.
+.PHONY: wheel-test upgrade-test
+
+wheel-test:
+	@bash dev/wheel_smoke.sh
+
+upgrade-test:
+	@bash dev/upgrade_test.sh

@@ -57,7 +57,7 @@
     ],
     "assets": {
         "web.assets_backend": [
-            "customer_relationship/static/src/overview/*",
+            "customer_relationship/static/src/**/*",
         ],
         "web.assets_tests": [
             "customer_relationship/static/tests/tours/*.js",

@@ -22,4 +22,5 @@ from . import test_overview
 from . import test_pipeline_stages
 from . import test_public_surface
 from . import test_settings
+from . import test_stage_delete
 from . import test_ui_tours

@@ -146,7 +146,9 @@ class TestRfmScores(RelationshipCase):
         mine = [("company_id", "=", self.company.id)]
         at_risk = self.env["res.partner"].search([("rfm_segment", "=", "at_risk"), *mine])
         self.assertEqual(at_risk, self.partners[4] | self.partners[6] | self.partners[7] | self.partners[8])
-        # "raise retention of At Risk customers": the goal's partner filter takes the segment
+        # "raise retention of At Risk customers": the goal's partner filter takes the segment. The filter is
+        # evaluated with its author's rights (issue 14), so the manager works for the hand-built company.
+        self.user_manager.sudo().company_ids |= self.company
         goal = self.env["relationship.goal"].with_user(self.user_manager).create({
             "name": "Talk to At Risk customers",
             "kpi_id": self.env.ref("customer_relationship.kpi_interaction_count").id,

@@ -1,48 +1,60 @@
-from odoo import _
 from odoo import api
 from odoo import fields
 from odoo import models
-from odoo.exceptions import UserError
 
 
 class RelationshipStageDeleteWizard(models.TransientModel):
-    """Asks where the partners of stages being deleted go, so nobody is left without a stage."""
+    """Asks where the partners of stages being deleted go, so nobody is left without a stage.
+
+    Opened on the stages named by ``active_ids`` and created only when the person confirms: the dialog
+    also follows a warning whose transaction was rolled back, where a record created beforehand would
+    be gone.
+    """
 
     _name = "relationship.stage.delete.wizard"
     _description = "Delete Stages and Move Their Partners"
 
-    stage_ids = fields.Many2many("relationship.stage", string="Stages to Delete", required=True)
+    stage_ids = fields.Many2many(
+        "relationship.stage", string="Stages to Delete", required=True, default=lambda self: self._default_stages())
     pipeline_id = fields.Many2one("relationship.pipeline", compute="_compute_pipeline_id")
     target_stage_id = fields.Many2one(
         "relationship.stage", string="Move Partners To",
         domain="[('pipeline_id', '=', pipeline_id), ('id', 'not in', stage_ids)]")
     partner_count = fields.Integer(compute="_compute_partner_count", string="Partners to Move")
 
+    def _default_stages(self):
+        if self.env.context.get("active_model") != "relationship.stage":
+            return self.env["relationship.stage"]
+        return self.env["relationship.stage"].browse(self.env.context.get("active_ids") or []).exists()
+
     @api.depends("stage_ids")
     def _compute_pipeline_id(self):
         for wizard in self:
-            wizard.pipeline_id = wizard.stage_ids.pipeline_id[:1]
+            wizard.pipeline_id = wizard.stage_ids._origin.pipeline_id[:1]
 
     @api.depends("stage_ids")
     def _compute_partner_count(self):
         for wizard in self:
-            wizard.partner_count = self.env["res.partner"].with_context(active_test=False).search_count(
-                [("relationship_stage_id", "in", wizard.stage_ids.ids)])
+            # _origin: in the dialog (an onchange) the stages are new records wrapping the real ones
+            wizard.partner_count = sum(wizard.stage_ids._origin.mapped("partner_count"))
 
     def action_confirm(self):
         self.ensure_one()
-        if len(self.stage_ids.pipeline_id) > 1:
-            raise UserError(_("Delete the stages of one pipeline at a time."))
-        partners = self.env["res.partner"].with_context(active_test=False).search(
-            [("relationship_stage_id", "in", self.stage_ids.ids)])
-        if partners:
-            target = self.target_stage_id
-            if not target:
-                raise UserError(_("Choose the stage that receives the %(count)s partners of the deleted stages.",
-                                  count=len(partners)))
-            if target in self.stage_ids or target.pipeline_id != self.pipeline_id:
-                raise UserError(_("The partners must go to another stage of the pipeline “%(pipeline)s”.",
-                                  pipeline=self.pipeline_id.name))
-            partners.write({"relationship_stage_id": target.id})
-        self.stage_ids.with_context(relationship_stage_partners_moved=True).unlink()
+        pipeline = self.pipeline_id
+        self.stage_ids._move_partners_and_unlink(self.target_stage_id)
+        return self._action_after_deletion(pipeline)
+
+    def _action_after_deletion(self, pipeline):
+        """A living screen: never the form of a stage that is gone, nor a column of it."""
+        then = self.env.context.get("relationship_stage_delete_then")
+        if then == "board":
+            action = pipeline.action_open_board()
+            action["target"] = "main"  # a fresh board, as project reopens its tasks after a stage deletion
+            return action
+        if then == "stages":
+            action = self.env["ir.actions.act_window"]._for_xml_id("customer_relationship.action_relationship_stage")
+            action["target"] = "main"  # a fresh stages list, without the deleted stage's form in the breadcrumbs
+            return action
+        if then == "reload":
+            return {"type": "ir.actions.client", "tag": "soft_reload"}
         return {"type": "ir.actions.act_window_close"}
