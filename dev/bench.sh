@@ -1,29 +1,35 @@
 #!/usr/bin/env bash
 # make bench: builds (once per addon version) a large database, then measures P1-P8 side by side with
-# Odoo's own equivalents and prints the table (also bench/results.json). CR_BENCH_REPS sets repetitions,
-# CR_BENCH_ONLY=P1,P4 measures only those.
+# Odoo's own equivalents and prints the table (also bench/results-<scale>.json). CR_BENCH_SCALE sets the
+# number of partners (10000, 100000 (default) or 1000000; interactions and history in proportion),
+# CR_BENCH_REPS sets repetitions, CR_BENCH_ONLY=P1,P4 measures only those.
 source "$(dirname "$0")/common.sh"
 setup_all
 started=$(date +%s)
+SCALE=${CR_BENCH_SCALE:-100000}
+case "$SCALE" in
+    10000|100000|1000000) ;;
+    *) die "CR_BENCH_SCALE=$SCALE: use 10000, 100000 or 1000000 (partners).";;
+esac
 key=$( (addon_hash; cat "$ROOT/dev/bench_build.py"; echo "$ODOO") | sha1sum | cut -c1-10)
-DB="cr_bench_$key"
+DB="cr_bench_${SCALE}_$key"
 if ! db_exists "$DB"; then
-    # an older bench database is of an older addon: keep the disk for this one
-    for old in $(psql_q "SELECT datname FROM pg_database WHERE datname LIKE 'cr\_bench\_%'"); do
+    # an older bench database of this scale (or of before scales) is of an older addon: keep the disk for this one
+    for old in $(psql_q "SELECT datname FROM pg_database WHERE datname ~ %s" "^cr_bench_([0-9a-f]{10}|${SCALE}_[0-9a-f]{10})$"); do
         say "Dropping the outdated bench database $old."
         psql_q "DROP DATABASE \"$old\" WITH (FORCE)"
         rm -rf "$DATA/filestore/$old"
     done
-    say "Building the bench database $DB (once per addon version; about 2 minutes)."
+    say "Building the bench database $DB (once per addon version and scale; about 2 minutes at 100,000)."
     copy_template_db "$DB.tmp"
     odoo_bin -d "$DB.tmp" -i customer_relationship,gamification --without-demo=all --stop-after-init \
         || { psql_q "DROP DATABASE IF EXISTS \"$DB.tmp\" WITH (FORCE)"; die "Installing the bench modules failed."; }
-    "$VENV/bin/python" "$ROOT/dev/bench_build.py" --config "$CONF" --database "$DB.tmp" \
+    "$VENV/bin/python" "$ROOT/dev/bench_build.py" --config "$CONF" --database "$DB.tmp" --scale "$SCALE" \
         || { psql_q "DROP DATABASE IF EXISTS \"$DB.tmp\" WITH (FORCE)"; die "Building the bench data failed."; }
     psql_q "ALTER DATABASE \"$DB.tmp\" RENAME TO \"$DB\""
     if [ -d "$DATA/filestore/$DB.tmp" ]; then mv "$DATA/filestore/$DB.tmp" "$DATA/filestore/$DB"; fi
 fi
 mkdir -p "$ROOT/bench"
 "$VENV/bin/python" "$ROOT/dev/bench.py" --config "$CONF" --database "$DB" \
-    --repetitions "${CR_BENCH_REPS:-5}" --output "$ROOT/bench/results.json" ${CR_BENCH_ONLY:+--only "$CR_BENCH_ONLY"}
+    --repetitions "${CR_BENCH_REPS:-5}" --output "$ROOT/bench/results-$SCALE.json" ${CR_BENCH_ONLY:+--only "$CR_BENCH_ONLY"}
 say "make bench took $(( $(date +%s) - started )) s."

@@ -2,7 +2,8 @@
 
 A small, consistent seed is written through the ORM (100 partners, 1,000 interactions, 300 stage-history
 rows), then Odoo 18's populate framework (odoo.tools.populate, what `odoo-bin populate` runs) copies it
-999 times: 100,000 partners, 1,000,000 interactions, 300,000 history rows. Populate shifts every date of
+scale / 100 - 1 times: at --scale 100000, 100,000 partners, 1,000,000 interactions, 300,000 history rows;
+--scale 10000 and 1000000 keep the same proportions. Populate shifts every date of
 copy n by the same number of days and remaps partner_id to partner copy n, so each copy keeps its seed's
 history chain and last-contact date. Then the fixtures of P1-P7 are added through the ORM.
 """
@@ -22,7 +23,6 @@ from odoo.tools.populate import populate_models
 SEED_PARTNERS = 100
 SEED_INTERACTIONS = 1000
 SEED_HISTORY = 300
-FACTOR = 999  # each seed row plus 999 copies: 1,000 times the seed
 GOALS = 1000
 PERSON_RECORDS = 10000
 CHANNELS = ["phone", "email", "meeting", "visit"]
@@ -104,14 +104,15 @@ def seed_interactions(env, rng, partners, now, count, subject="Bench interaction
     return env["relationship.interaction"].with_context(tracking_disable=True).create(vals)
 
 
-def populate(env):
+def populate(env, factor):
+    """Each seed row plus ``factor`` copies."""
     models = ["res.partner", "relationship.interaction", "relationship.pipeline.membership",
               "relationship.stage.history"]
     started = time.time()
-    populate_models({env[name]: FACTOR for name in models}, ord("_"))
+    populate_models({env[name]: factor for name in models}, ord("_"))
     env.flush_all()
     env.invalidate_all()
-    log("populate x%s of %s: %.0f s", FACTOR + 1, ", ".join(models), time.time() - started)
+    log("populate x%s of %s: %.0f s", factor + 1, ", ".join(models), time.time() - started)
 
 
 def gdpr_person(env, rng, now):
@@ -171,7 +172,7 @@ def goals(env, rng, today):
     } for (start, end), target in zip(periods, targets, strict=True)])
 
 
-def build(env):
+def build(env, scale):
     rng = random.Random(2026)
     now = datetime.now().replace(microsecond=0)
     started = time.time()
@@ -182,7 +183,7 @@ def build(env):
     log("seed: %s partners, %s interactions, %s history rows",
         env["res.partner"].with_context(active_test=False).search_count([]),
         env["relationship.interaction"].search_count([]), env["relationship.stage.history"].search_count([]))
-    populate(env)
+    populate(env, scale // SEED_PARTNERS - 1)
     gdpr_person(env, rng, now)
     goals(env, rng, now.date())
     env.flush_all()
@@ -193,12 +194,13 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--config", required=True)
     parser.add_argument("--database", required=True)
+    parser.add_argument("--scale", type=int, default=100000, help="partners; interactions and history in proportion")
     args = parser.parse_args()
     config.parse_config(["-c", args.config, "-d", args.database])
     registry = odoo.modules.registry.Registry(args.database)
     with registry.cursor() as cr:
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
-        build(env)
+        build(env, args.scale)
     # after a bulk load, autovacuum would otherwise run during the measurements
     _dbname, info = odoo.sql_db.connection_info_for(args.database)
     connection = psycopg2.connect(**info)

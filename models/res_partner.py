@@ -253,14 +253,20 @@ class ResPartner(models.Model):
         for name in INTERACTION_STATS:
             self.env.remove_to_compute(self._fields[name], partners)
         self.flush_model(INTERACTION_STATS)
-        self.env.cr.execute(SQL(
+        self.env.cr.execute(self._interaction_stats_update_sql(SQL(
+            "(VALUES %s) AS v(id, added, last)",
+            SQL(", ").join(SQL("(%s, %s, %s::timestamp)", pid, *added[pid]) for pid in partners.ids))))
+        partners.invalidate_recordset(INTERACTION_STATS)
+
+    @api.model
+    def _interaction_stats_update_sql(self, added):
+        """UPDATE adding ``added`` (a relation of partner id, number of new interactions, latest date)."""
+        return SQL(
             """UPDATE res_partner p
                   SET interaction_count = COALESCE(p.interaction_count, 0) + v.added,
                       last_interaction_date = GREATEST(p.last_interaction_date, v.last)
-                 FROM (VALUES %s) AS v(id, added, last)
-                WHERE p.id = v.id""",
-            SQL(", ").join(SQL("(%s, %s, %s::timestamp)", pid, *added[pid]) for pid in partners.ids)))
-        partners.invalidate_recordset(INTERACTION_STATS)
+                 FROM %s
+                WHERE p.id = v.id""", added)
 
     def _interaction_stats(self):
         """{partner id: (last date, count)}: one grouped query per kind of partner, whatever their number."""

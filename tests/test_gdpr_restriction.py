@@ -102,6 +102,12 @@ class TestGdprObjection(GdprCase):
         restricted = self.env["res.partner"].create({"name": "Restricted Person", "contact_cadence_days": 7})
         self.subject.contact_cadence_days = 7
         keen = self.env["res.partner"].create({"name": "Keen Customer", "contact_cadence_days": 7})
+        # Reminders are only for partners in an open or customer stage of a pipeline (issue 15); they join
+        # before the restriction, which bars joining.
+        lifecycle = self.env["relationship.pipeline"]._get_lifecycle()
+        self.env["relationship.pipeline.membership"].sudo().create([
+            {"partner_id": partner.id, "pipeline_id": lifecycle.id} for partner in (self.subject | restricted | keen)
+            if not partner.relationship_membership_ids.filtered(lambda m: m.pipeline_id == lifecycle)])
         self._verified("objection").action_execute()
         request = self._verified("restriction", partner_id=restricted.id, requester_name="Restricted Person",
                                  requester_email=False)

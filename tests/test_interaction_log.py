@@ -308,6 +308,69 @@ class TestEmailCapture(InteractionCase):
         self.assertFalse(self._captured(message))
 
 
+class TestCaptureQueries(InteractionCase):
+    """make bench P4: capture costs one query per e-mail, whatever the partner's history."""
+
+    def _post(self, partner, index):
+        return partner.message_post(body=f"<p>Quote {index} attached.</p>", subject=f"Quote {index}",
+                                    message_type="email", subtype_xmlid="mail.mt_comment", partner_ids=partner.ids)
+
+    def _flush(self):
+        self.env.flush_all()
+        self.env.cr.flush()  # commit-time work too, as assertQueryCount counts it
+
+    def _queries_of_posts(self, partner, capture, posts):
+        self.env["ir.config_parameter"].sudo().set_param("customer_relationship.auto_capture", str(capture))
+        self._post(partner, 0)  # warms the caches: both sides start alike
+        self._flush()
+        before = self.env.cr.sql_log_count
+        for index in range(posts):
+            self._post(partner, index + 1)
+        self._flush()
+        return self.env.cr.sql_log_count - before
+
+    def test_capture_costs_one_query_per_email(self):
+        off = self._queries_of_posts(self.solo, False, 3)
+        off_one = self._queries_of_posts(self.solo, False, 1)
+        self.env["relationship.interaction"].create([
+            {"partner_id": self.solo.id, "subject": f"Old {n}", "date": "2026-01-01 10:00:00"} for n in range(30)])
+        self.env.invalidate_all()
+        self.assertEqual(self._queries_of_posts(self.solo, True, 3), off + 3)
+        with self.assertQueryCount(__system__=off_one + 1):
+            self._post(self.solo, 9)
+        message = self._post(self.contact_a, 9)
+        # logged and counted when message_post returns, for the contact and its company
+        captured = self.env["relationship.interaction"].search([("message_id", "=", message.id)])
+        self.assertEqual((captured.partner_id, captured.commercial_partner_id, captured.direction, captured.source,
+                          captured.subject, captured.company_id), (
+            self.contact_a, self.company, "outbound", "email", "Quote 9", self.env.company))
+        self.assertEqual((self.solo.interaction_count, self.contact_a.interaction_count,
+                          self.company.interaction_count), (35, 1, 1))
+        self.assertEqual(self.contact_a.last_interaction_date, message.date)
+
+    def test_capture_of_an_email_twice_is_skipped_in_the_statement(self):
+        message = self._post(self.solo, 1)
+        vals = message._relationship_capture_values()
+        self.assertEqual(vals, [], "already logged")
+        vals = message._relationship_capture_values(new=True)
+        self.assertFalse(self.env["relationship.interaction"]._create_captured(vals))
+        self.assertEqual(self.solo.interaction_count, 1)
+
+    def test_capture_after_a_contact_changed_company(self):
+        self._log(self.contact_a, "2026-02-01 10:00:00")
+        self.contact_a.parent_id = False  # leaves the company: both are due for a recount
+        self._post(self.contact_a, 1)
+        self.env.flush_all()
+        self.assertEqual((self.contact_a.interaction_count, self.company.interaction_count), (2, 0))
+
+    def test_email_dated_ahead_is_not_captured(self):
+        message = self.env["mail.message"].create({
+            "model": "res.partner", "res_id": self.solo.id, "message_type": "email", "body": "<p>Hi</p>",
+            "author_id": self.solo.id, "date": "2099-01-01 10:00:00"})
+        self.assertFalse(self.env["relationship.interaction"].search([("message_id", "=", message.id)]))
+        self.assertEqual(self.solo.interaction_count, 0)
+
+
 class TestPartnerListQueries(InteractionCase):
     COLUMNS = {"last_interaction_date": {}, "days_since_last_interaction": {}, "interaction_count": {}}
 
