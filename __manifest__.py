@@ -40,8 +40,7 @@
         "data/gdpr_mail_template_data.xml",
         # Shared
         "data/ir_config_parameter_data.xml",
-        "data/relationship_dashboard_card_data.xml",
-        "views/relationship_dashboard_card_views.xml",
+        "views/relationship_overview_views.xml",
         "views/res_config_settings_views.xml",
         "views/menus.xml",
         # Customer segments (RFM)

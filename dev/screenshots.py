@@ -59,7 +59,7 @@ CONTENT_BOTTOM = """(() => {
 })()"""
 
 
-READY = ("!!document.querySelector('.o_action_manager .o_view_controller')"
+READY = ("!!document.querySelector('.o_action_manager .o_view_controller, .o_relationship_overview canvas')"
          " && !document.querySelector('.o_loading_indicator, .o-main-components-container .o_loading')")
 
 

@@ -13,12 +13,11 @@ from . import gdpr_suppression
 from . import mail_mail
 from . import mail_message
 from . import mail_thread
-from . import relationship_dashboard_card
-from . import relationship_dashboard_card_rfm
 from . import relationship_goal
 from . import relationship_goal_measurement
 from . import relationship_interaction
 from . import relationship_kpi
+from . import relationship_overview
 from . import relationship_pipeline
 from . import relationship_pipeline_membership
 from . import relationship_rfm_source

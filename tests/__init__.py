@@ -5,7 +5,6 @@ from . import test_access_matrix
 from . import test_apps_page
 from . import test_bad_input_property
 from . import test_company_isolation
-from . import test_dashboard
 from . import test_funnel
 from . import test_gdpr_answer
 from . import test_gdpr_consent
@@ -25,6 +24,7 @@ from . import test_interaction_log
 from . import test_kpi_builtin
 from . import test_kpi_common
 from . import test_kpi_custom
+from . import test_overview
 from . import test_pipeline_stages
 from . import test_public_surface
 from . import test_settings

@@ -27,7 +27,6 @@ ALLOWED = {
     "gdpr.request.action_verify_identity",
     "gdpr.request.intake.action_register",
     "gdpr.suppression.confirm.action_confirm",
-    "relationship.dashboard.card.action_open",
     "relationship.goal.action_activate",
     "relationship.goal.action_cancel",
     "relationship.goal.action_draft",
@@ -45,6 +44,9 @@ ALLOWED = {
     "res.partner.action_view_interactions",
     # Computed with the caller's own rights (record rules, field groups); refuses malformed input.
     "relationship.kpi.compute_value",
+    # The Overview: figures, lists and the partners behind a KPI tile, all read with the caller's rights.
+    "relationship.overview.action_open_kpi",
+    "relationship.overview.get_dashboard",
 }
 
 

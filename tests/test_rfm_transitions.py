@@ -116,27 +116,22 @@ class TestRfmTransitions(RelationshipCase):
         d_rows = self.Transition.search([("partner_id", "=", self.a.id)])
         with self.assertRaises(AccessError):
             d_rows.with_user(self.user_e).read(["segment_to"])
-        # the Overview's segment card counts only what the reader sees
-        card = self.env.ref("customer_relationship.card_rfm_segments").with_user(self.user_e)
-        self.assertEqual((card.value_display, card.detail), ("3", "Need Attention 1 · Hibernating 2"))
+        # the Overview's segment sizes count only what the reader sees
+        segments = self.env["relationship.overview"].with_user(self.user_e)._segments(REFERENCE)
+        self.assertEqual([(size["name"], size["count"]) for size in segments["sizes"]],
+                         [("Need Attention", 1), ("Hibernating", 2)])
 
     def test_overview_worst_movements(self):
-        Partner = self.env["res.partner"]
+        Partner, Overview = self.env["res.partner"], self.env["relationship.overview"]
         Partner._rfm_recompute(REFERENCE)
-        card = self.env.ref("customer_relationship.card_rfm_movements")
-        self.assertEqual((card.value_display, card.alert), ("0", False))
+        self.assertEqual(Overview._segments(REFERENCE)["falls"]["count"], 0)
         self.env["relationship.interaction"].create(
             [{"partner_id": self.a.id, "subject": "back", "date": at(0)}] * 10)
         Partner._rfm_recompute(REFERENCE)
-        card.invalidate_recordset()
-        self.assertEqual(card.value_display, "3")
-        self.assertEqual(card.detail, "Need Attention → Hibernating: 1 · Loyal Customers → Need Attention: 1 · "
-                                      "Champions → Loyal Customers: 1")
-        self.assertTrue(card.alert)
-        card.invalidate_recordset()  # figures are not cached per user: a request has one reader
-        self.assertEqual(card.with_user(self.user_e).value_display, "0")
-        action = card.action_open()
-        self.assertEqual(self.Transition.search_count(action["domain"]), 3)
+        falls = Overview._segments(REFERENCE)["falls"]
+        self.assertEqual(falls["count"], 3)
+        self.assertEqual(self.Transition.search_count(falls["domain"]), 3)
+        self.assertEqual(Overview.with_user(self.user_e)._segments(REFERENCE)["falls"]["count"], 0)
 
     def test_source_over_another_model(self):
         """E-mails the customer sent (mail.message, author, date) count next to the interactions."""

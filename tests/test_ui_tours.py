@@ -101,3 +101,41 @@ class TestUiTours(HttpCase):
         self.assertEqual(request.state, "done")
         self.assertEqual(partner.with_context(active_test=False).name, f"Anonymized {partner.id}")
         self.assertFalse(partner.with_context(active_test=False).interaction_ids)
+
+
+@tagged("post_install", "-at_install")
+class TestOverviewTour(HttpCase):
+    """Read the Overview in English and in Turkish: the figures of a hand-built history, then open a tile."""
+
+    def setUp(self):
+        super().setUp()
+        Partner = self.env["res.partner"].with_context(relationship_no_pipeline=True)
+        # stage dates are written by the moves only: the context says this is one (back-dating the history)
+        Membership = self.env["relationship.pipeline.membership"].with_context(relationship_move=True)
+        customer = self.env.ref("customer_relationship.stage_customer")
+        long_ago = fields.Datetime.now() - timedelta(days=400)
+
+        def enter(name, stage, back_date=False):
+            partner = Partner.create({"name": name})
+            membership = Membership.create({"partner_id": partner.id, "stage_id": stage.id})
+            if back_date:
+                membership.history_ids.write({"date_enter": long_ago})
+                membership.write({"date_entered": long_ago, "date_stage_entered": long_ago})
+            return partner, membership
+
+        enter("Tour Kept", customer, back_date=True)
+        lost, lost_membership = enter("Tour Lost", customer, back_date=True)
+        # this quarter: one lost, one won; the previous quarter had the two customers and no change
+        lost_membership.stage_id = self.env.ref("customer_relationship.stage_churned")
+        enter("Tour Won", customer)
+        lead = self.env.ref("customer_relationship.stage_lead")  # allowed days: see the stage's SLA
+        enter("Tour Waiting", lead, back_date=True)
+        self.lost = lost
+
+    def test_overview_tour_english(self):
+        self.start_tour("/odoo", "customer_relationship_overview_tour_en", login="admin")
+
+    def test_overview_tour_turkish(self):
+        self.env["res.lang"]._activate_lang("tr_TR")
+        self.env.ref("base.user_admin").lang = "tr_TR"
+        self.start_tour("/odoo", "customer_relationship_overview_tour_tr", login="admin")
