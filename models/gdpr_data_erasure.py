@@ -151,6 +151,7 @@ class GdprDataErasure(models.AbstractModel):
                 vals["result"] = self._scrub(each.result, values)
             each.write(vals)
         requests.line_ids.write({"res_name": False})
+        # sudo: the requests' files (ID cards, exports, field attachments) go whoever owns them
         attachments = self.env["ir.attachment"].sudo().search([
             ("res_model", "=", "gdpr.request"), ("res_id", "in", requests.ids)])
         attachments |= self.env["ir.attachment"].sudo().search([

@@ -34,6 +34,7 @@ class GdprDataExport(models.AbstractModel):
         # sudo: the export is a workflow field (see gdpr.request WORKFLOW_FIELDS); only officers read it.
         request = request.sudo()
         request.write({"export_file": base64.b64encode(self._zip(document)), "export_filename": filename})
+        # sudo: the field attachment of the export, named for the download
         attachment = self.env["ir.attachment"].sudo().search([
             ("res_model", "=", request._name), ("res_id", "=", request.id), ("res_field", "=", "export_file")],
             limit=1)

@@ -105,6 +105,7 @@ class GdprRequest(models.Model):
         vals_list = [dict(vals) for vals in vals_list]  # the caller's dicts stay as they were
         for vals in vals_list:
             self._check_input(vals)
+        # sudo: the reference is drawn from the addon's sequence whoever registers (users cannot write sequences)
         sequence = self.env["ir.sequence"].sudo()
         for vals in vals_list:
             if vals.get("name", "/") == "/":
@@ -234,6 +235,7 @@ class GdprRequest(models.Model):
             if not request.identity_method:
                 raise UserError(_("Choose how the identity of %(name)s's requester was checked first.",
                                   name=request.name))
+        # sudo: identity fields are workflow fields (WORKFLOW_FIELDS), refused to create/write for everyone
         self.sudo().write({
             "identity_verified": True, "identity_verified_by": self.env.uid,
             "identity_verified_on": fields.Datetime.now(), "state": "verified",
@@ -271,11 +273,12 @@ class GdprRequest(models.Model):
                 raise UserError(_(
                     "Tell the person of their right to complain to a supervisory authority (GDPR art. 12(4)) "
                     "and tick “Told of Right to Complain” before rejecting %(name)s.", name=request.name))
-        self.sudo().write({"state": "rejected"})
+        self.sudo().write({"state": "rejected"})  # sudo: state is a workflow field; officer checked above
         return True
 
     def action_reset_to_new(self):
         self._check_officer()
+        # sudo: state is a workflow field; the officer was checked above
         self.filtered(lambda r: r.state == "rejected").sudo().write({"state": "new"})
         return True
 
@@ -301,6 +304,7 @@ class GdprRequest(models.Model):
     # ------------------------------------------------------------------
     @api.model
     def _cron_deadline_reminders(self):
+        # sudo: a setting read by the cron, whoever runs it
         days = int(self.env["ir.config_parameter"].sudo().get_param(
             "customer_relationship.gdpr_reminder_days", 7) or 0)
         today = fields.Date.context_today(self)
@@ -313,7 +317,7 @@ class GdprRequest(models.Model):
                 "mail.mail_activity_data_todo", date_deadline=request.date_deadline, user_id=request.user_id.id,
                 summary=_("GDPR request %(name)s is due on %(date)s", name=request.name,
                           date=request.date_deadline))
-        soon.sudo().write({"reminder_sent": True})
+        soon.sudo().write({"reminder_sent": True})  # sudo: a workflow marker, never written by users
         overdue = self.search([("is_overdue", "=", True), ("overdue_notified", "=", False)])
         for request in overdue:
             request.activity_schedule(
@@ -322,7 +326,7 @@ class GdprRequest(models.Model):
                          or self.env.user).id,
                 summary=_("GDPR request %(name)s is overdue since %(date)s", name=request.name,
                           date=request.date_deadline))
-        overdue.sudo().write({"overdue_notified": True})
+        overdue.sudo().write({"overdue_notified": True})  # sudo: a workflow marker, never written by users
 
     # ------------------------------------------------------------------
     # Plan and execution
@@ -340,6 +344,7 @@ class GdprRequest(models.Model):
 
     def _prepare_plan(self):
         vals_list = self.env["gdpr.subject.finder"]._plan_lines(self)
+        # sudo: the plan lines are a workflow field; callers checked the officer group
         self.sudo().write({"line_ids": [Command.clear()] + [Command.create(vals) for vals in vals_list]})
 
     def action_execute(self):
@@ -352,10 +357,11 @@ class GdprRequest(models.Model):
                 request._prepare_plan()  # before any change: a person that cannot be searched stops here
             # Taken before execution: erasure clears them.
             label = (request.partner_id.name, request.partner_id.email or request.requester_email)
+            # sudo: state is a workflow field, set only here once the officer and identity checks passed
             request.sudo().state = "in_progress"
             details = getattr(request, "_execute_" + request.request_type)()
             request._log_privacy(details, *label)
-            request.sudo().state = "done"
+            request.sudo().state = "done"  # sudo: see in_progress above
         return True
 
     def _log_privacy(self, details, name=None, email=None):
@@ -405,6 +411,7 @@ class GdprRequest(models.Model):
         for address in self.env["gdpr.suppression"]._addresses(partner.email):
             self.env["mail.blacklist"].sudo()._add(address, message=_("GDPR objection %(name)s", name=self.name))
         partner.gdpr_objected = True
+        # sudo: the result is a workflow field
         self.sudo().result = Markup("<p>%s</p>") % _(
             "%(partner)s objected to processing; the e-mail is on the blacklist.", partner=partner.display_name)
         return _("objection recorded, e-mail blacklisted")
@@ -413,6 +420,7 @@ class GdprRequest(models.Model):
         changes = self.rectification_values or {}
         if not isinstance(changes, dict) or not changes:
             raise UserError(_("Enter the corrections of %(name)s as field: new value pairs first.", name=self.name))
+        # sudo: the officer corrects the contact whatever their own rights on contacts
         partner = self.partner_id.sudo()
         unknown = [name for name in changes if name not in partner._fields or partner._fields[name].readonly
                    or name in ("gdpr_restricted", "gdpr_objected")]

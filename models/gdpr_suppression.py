@@ -34,6 +34,7 @@ class GdprSuppression(models.Model):
     @api.model
     def _secret(self):
         """The per-database key, created on install (data file) or on first use if it went missing."""
+        # sudo: the key is read for every user whose input is checked against the list, never shown
         params = self.env["ir.config_parameter"].sudo()
         secret = params.get_param(SECRET_PARAM)
         if not secret:
@@ -83,6 +84,7 @@ class GdprSuppression(models.Model):
                 hashes[self._hash_email(address)] = address
         if not hashes:
             return []
+        # sudo: every user's input is checked against the list; only the matching input addresses are returned
         found = self.sudo().search_read([("email_hash", "in", list(hashes))], ["email_hash"])
         return sorted({hashes[row["email_hash"]] for row in found})
 
@@ -91,6 +93,7 @@ class GdprSuppression(models.Model):
         """Suppress every address of ``email``; returns the new rows."""
         keys = {self._hash_email(address) for address in self._addresses(email)}
         keys.discard(False)
+        # sudo: called by the erasure workflow, which may run for an officer who cannot list the hashes
         existing = set(self.sudo().search([("email_hash", "in", list(keys))]).mapped("email_hash"))
         return self.sudo().create([{"email_hash": key, "request_id": request.id if request else False}
                                    for key in sorted(keys - existing)])

@@ -22,6 +22,7 @@ class MailMail(models.Model):
         Suppression = self.env["gdpr.suppression"]
         addresses = {mail: Suppression._addresses(mail.email_to) for mail in mails}
         every_address = {address for found in addresses.values() for address in found}
+        # sudo: restricted recipients are dropped whoever sends, archived contacts included
         restricted = self.env["res.partner"].sudo().with_context(active_test=False).search([
             ("gdpr_restricted", "=", True), "|", ("id", "in", mails.recipient_ids.ids),
             ("email_normalized", "in", list(every_address))])

@@ -163,6 +163,7 @@ class RelationshipPipelineMembership(models.Model):
         pipeline). Whether it went on is decided with the stages' order at this instant, and stored.
         """
         now = fields.Datetime.now()
+        # sudo: history rows are written only by the moves (users only read them)
         History = self.env["relationship.stage.history"].sudo()
         rows = History.search([("membership_id", "in", self.ids), ("date_leave", "=", False)])
         groups = defaultdict(History.browse)
@@ -180,6 +181,7 @@ class RelationshipPipelineMembership(models.Model):
         """Close the rows of the stages left, open one per membership in its new stage, date the move."""
         now = fields.Datetime.now()
         left = {} if entering else self._close_open_rows({m.id: m.stage_id for m in self})
+        # sudo: history rows are written only by the moves (users only read them)
         self.env["relationship.stage.history"].sudo().create([{
             "membership_id": membership.id,
             "partner_id": membership.partner_id.id,
