@@ -2,7 +2,8 @@
 # make bench: builds (once per addon version) a large database, then measures P1-P8 side by side with
 # Odoo's own equivalents and prints the table (also bench/results-<scale>.json). CR_BENCH_SCALE sets the
 # number of partners (10000, 100000 (default) or 1000000; interactions and history in proportion),
-# CR_BENCH_REPS sets repetitions, CR_BENCH_ONLY=P1,P4 measures only those.
+# CR_BENCH_REPS sets repetitions, CR_BENCH_ONLY=P1,P4 measures only those, CR_BENCH_KEEP_OLD=1 keeps
+# bench databases of other addon versions.
 source "$(dirname "$0")/common.sh"
 setup_all
 started=$(date +%s)
@@ -15,7 +16,8 @@ key=$( (addon_hash; cat "$ROOT/dev/bench_build.py"; echo "$ODOO") | sha1sum | cu
 DB="cr_bench_${SCALE}_$key"
 if ! db_exists "$DB"; then
     # an older bench database of this scale (or of before scales) is of an older addon: keep the disk for this one
-    for old in $(psql_q "SELECT datname FROM pg_database WHERE datname ~ %s" "^cr_bench_([0-9a-f]{10}|${SCALE}_[0-9a-f]{10})$"); do
+    # (CR_BENCH_KEEP_OLD=1 keeps them, for benches of several checkouts side by side)
+    [ -n "${CR_BENCH_KEEP_OLD:-}" ] || for old in $(psql_q "SELECT datname FROM pg_database WHERE datname ~ %s" "^cr_bench_([0-9a-f]{10}|${SCALE}_[0-9a-f]{10})$"); do
         say "Dropping the outdated bench database $old."
         psql_q "DROP DATABASE \"$old\" WITH (FORCE)"
         rm -rf "$DATA/filestore/$old"
