@@ -38,6 +38,9 @@
         "views/gdpr_suppression_confirm_views.xml",
         "report/gdpr_request_report.xml",
         "data/gdpr_mail_template_data.xml",
+        "data/gdpr_retention_data.xml",
+        "views/gdpr_retention_rule_views.xml",
+        "views/gdpr_destruction_record_views.xml",
         # Shared
         "data/ir_config_parameter_data.xml",
         "views/relationship_overview_views.xml",
@@ -56,6 +59,7 @@
         "demo/relationship_goal_demo.xml",
         # GDPR
         "demo/gdpr_demo.xml",
+        "demo/gdpr_retention_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

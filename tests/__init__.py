@@ -13,6 +13,7 @@ from . import test_gdpr_execution
 from . import test_gdpr_export
 from . import test_gdpr_request
 from . import test_gdpr_restriction
+from . import test_gdpr_retention
 from . import test_gdpr_rpc
 from . import test_goal_follow
 from . import test_goal_measure
