@@ -76,7 +76,7 @@ class GdprRetentionRule(models.Model):
     def _check_rule(self):
         labels = dict(self._fields["action"]._description_selection(self.env))
         targets = dict(self._fields["target"]._description_selection(self.env))
-        for rule in self:
+        for rule in self.filtered("target"):  # a missing target is refused by required=True
             if rule.action not in TARGET_ACTIONS[rule.target]:
                 raise ValidationError(_(
                     "“%(target)s” can only be: %(actions)s.", target=targets[rule.target],

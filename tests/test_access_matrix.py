@@ -54,6 +54,13 @@ EXPECTED = {
         "internal": "", "portal": "", "user": "", "manager": "", "officer": "crwu"},
     "gdpr.suppression": {
         "internal": "", "portal": "", "user": "", "manager": "", "officer": "crwu"},
+    # Retention: the officer's rules; destruction records are written by runs only and kept three years.
+    "gdpr.retention.rule": {
+        "internal": "", "portal": "", "user": "", "manager": "", "officer": "crwu"},
+    "gdpr.destruction.record": {
+        "internal": "", "portal": "", "user": "", "manager": "", "officer": "r"},
+    "gdpr.destruction.record.line": {
+        "internal": "", "portal": "", "user": "", "manager": "", "officer": "r"},
     # The addon extends res.partner; base decides read for internal users, the addon grants the rest.
     "res.partner": {
         "internal": "r", "portal": "", "user": "crw", "manager": "crw", "officer": "crw"},

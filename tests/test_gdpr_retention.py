@@ -297,21 +297,55 @@ class TestGdprRetention(GdprCase):
     # ------------------------------------------------------------------
     # Batches: no query per record
     # ------------------------------------------------------------------
-    def test_interaction_run_queries_do_not_grow_with_the_records(self):
-        Interaction = self.env["relationship.interaction"]
-        rule = self._rule("interaction", "erase")
-        rule._run("cron")  # the fixtures' old interactions go first
+    def _measured_runs(self, rule, make_old, sizes):
+        """The queries of a run for each size (after a first run that warms the caches up)."""
+        rule._run("cron")
         counts = []
-        for size in (2, 12):
-            Interaction.create([{"partner_id": self.recent.id, "subject": f"Old call {n}",
-                                 "date": datetime(2020, 1, 1, 9, n)} for n in range(size)])
+        for size in sizes:
+            make_old(size)
             self.env.flush_all()
             self.env.invalidate_all()
             before = self.cr.sql_log_count
             record = rule._run("cron")
-            counts.append(self.cr.sql_log_count - before)
-            self.assertEqual(record.destroyed_count, size)
-        self.assertEqual(counts[0], counts[1], "queries of a run must not grow with the records destroyed")
+            self.env.flush_all()  # as assertQueryCount does
+            counts.append((self.cr.sql_log_count - before, record.destroyed_count))
+        return counts
+
+    def test_interaction_run_queries_do_not_grow_with_the_records(self):
+        def make_old(size):
+            self.env["relationship.interaction"].create([
+                {"partner_id": self.recent.id, "subject": f"Old call {n}", "date": datetime(2020, 1, 1, 9, n)}
+                for n in range(size)])
+        rule = self._rule("interaction", "erase")
+        (queries, destroyed), = self._measured_runs(rule, make_old, [2])
+        self.assertEqual(destroyed, 2)
+        make_old(20)
+        self.env.flush_all()
+        self.env.invalidate_all()
+        with self.assertQueryCount(queries):
+            self.assertEqual(rule._run("cron").destroyed_count, 20)
+
+    def test_partner_run_queries_do_not_grow_with_the_persons(self):
+        """The erasure engine in batches: anonymising 20 persons costs what anonymising 4 does."""
+        def make_old(size):
+            partners = self.env["res.partner"].create([
+                {"name": f"Dormant Person {size}-{n}", "email": f"dormant.{size}.{n}@example.org",
+                 "phone": "+90 532 000 00 00"} for n in range(size)])
+            self.env["relationship.interaction"].create([
+                {"partner_id": partner.id, "subject": "Old call", "date": datetime(2019, 1, 1)}
+                for partner in partners])
+            for partner in partners:
+                partner.message_post(body="Old note")
+            self.env.flush_all()
+            self.env.cr.execute(SQL("UPDATE res_partner SET create_date = %s WHERE id IN %s",
+                                    LONG_AGO, tuple(partners.ids)))
+            self.env.cr.execute(SQL("UPDATE mail_message SET date = %s WHERE model = 'res.partner' AND res_id IN %s",
+                                    LONG_AGO, tuple(partners.ids)))
+        rule = self._rule("partner", "anonymise")
+        (small, small_destroyed), (large, large_destroyed) = self._measured_runs(rule, make_old, [4, 20])
+        # Each person: the contact anonymised, its interaction and its note deleted.
+        self.assertEqual((small_destroyed, large_destroyed), (12, 60))
+        self.assertEqual(small, large, "queries of a run must not grow with the persons erased")
 
     # ------------------------------------------------------------------
     # Access: officers only
