@@ -178,12 +178,24 @@ class GdprRetentionRule(models.Model):
                                       rule=rule.name))
                 _logger.info("Retention rule %s is already being run: skipped", rule.id)
                 continue
-            cutoff = rule._cutoff()
-            done = self.env["gdpr.retention.plan"]._execute(rule, cutoff)
-            records |= records._record(rule, cutoff, trigger, done)
-            # sudo: the run's fields are written by runs only (RUN_FIELDS)
-            rule.sudo().write({"last_run": fields.Datetime.now(), "preview_summary": False, "preview_date": False})
+            if trigger == "manual":
+                records |= rule._run_one(trigger)
+                continue
+            # The cron goes on with the other rules when one fails; the failed one keeps its last run date.
+            try:
+                with self.env.cr.savepoint():
+                    records |= rule._run_one(trigger)
+            except Exception:
+                _logger.exception("Retention rule %s failed; the other rules run", rule.id)
         return records
+
+    def _run_one(self, trigger):
+        cutoff = self._cutoff()
+        done = self.env["gdpr.retention.plan"]._execute(self, cutoff)
+        record = self.env["gdpr.destruction.record"]._record(self, cutoff, trigger, done)
+        # sudo: the run's fields are written by runs only (RUN_FIELDS)
+        self.sudo().write({"last_run": fields.Datetime.now(), "preview_summary": False, "preview_date": False})
+        return record
 
     def _lock(self):
         """A transaction lock on the rule: a second run (another worker, a double click) skips it, and finds

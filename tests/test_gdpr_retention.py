@@ -4,6 +4,7 @@ the GDPR's storage limitation.
 
 The clock is frozen on 30 June 2026 at noon: a five-year rule destroys what is older than 30 June 2021, 12:00."""
 from datetime import datetime
+from unittest.mock import patch
 
 from odoo import fields
 from odoo.exceptions import AccessError
@@ -279,6 +280,16 @@ class TestGdprRetention(GdprCase):
         self.assertEqual(active.record_ids.trigger, "cron")
         self.assertFalse(inactive.record_ids)
         self.assertFalse(self.i_old.exists())
+
+    def test_cron_goes_on_when_a_rule_fails(self):
+        failing = self._rule("request", "erase", sequence=1)
+        working = self._rule("interaction", "erase", sequence=2)
+        Plan = type(self.env["gdpr.retention.plan"])
+        with patch.object(Plan, "_execute_request", side_effect=RuntimeError("disk full")), \
+                self.assertLogs("odoo.addons.customer_relationship.models.gdpr_retention_rule", "ERROR"):
+            self.Rule._cron_run()
+        self.assertEqual((len(failing.record_ids), failing.last_run), (0, False))
+        self.assertEqual(working.record_ids.destroyed_count, 4)
 
     # ------------------------------------------------------------------
     # Concurrency: one run of a rule at a time
