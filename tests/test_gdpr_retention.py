@@ -1,9 +1,6 @@
 """Retention rules and periodic destruction (issue 16, item 5): KVKK's Regulation on the Erasure, Destruction or
 Anonymisation of Personal Data (periodic destruction at most every six months, records kept three years) and
-the GDPR's storage limitation.
-
-The clock is frozen on 30 June 2026 at noon: a five-year rule destroys what is older than 30 June 2021, 12:00."""
-from datetime import datetime
+the GDPR's storage limitation. The clock is frozen on 30 June 2026 at noon (gdpr_retention_common)."""
 from unittest.mock import patch
 
 from odoo import fields
@@ -12,79 +9,16 @@ from odoo.exceptions import UserError
 from odoo.exceptions import ValidationError
 from odoo.tests import freeze_time
 from odoo.tests import tagged
-from odoo.tools import SQL
 
-from ..models.gdpr_retention_rule import LOCK_CLASS
-from .gdpr_common import GdprCase
-
-NOW = "2026-06-30 12:00:00"
-CUTOFF = datetime(2021, 6, 30, 12, 0, 0)
-LONG_AGO = datetime(2019, 3, 1, 9, 0, 0)
-HOLD_PARAM = "customer_relationship.gdpr_legal_hold_models"
+from .gdpr_retention_common import CUTOFF
+from .gdpr_retention_common import HOLD_PARAM
+from .gdpr_retention_common import NOW
+from .gdpr_retention_common import RetentionCase
 
 
 @tagged("post_install", "-at_install")
 @freeze_time(NOW)
-class TestGdprRetention(GdprCase):
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.Rule = cls.env["gdpr.retention.rule"]
-        Partner = cls.env["res.partner"]
-        cls.old = Partner.create({"name": "Ottoline Vexbridge", "email": "ottoline.vexbridge@example.org",
-                                  "phone": "+90 532 111 22 33", "street": "Moda Caddesi 42"})
-        cls.old_delivery = Partner.create({"name": "Ottoline Vexbridge (depot)", "type": "delivery",
-                                           "parent_id": cls.old.id, "street": "Depo Sokak 7"})
-        cls.recent = Partner.create({"name": "Rafferty Quillon", "email": "rafferty.quillon@example.org"})
-        cls.pending = Partner.create({"name": "Perpetua Hollowmere", "email": "perpetua.hollowmere@example.org"})
-        cls.held = Partner.create({"name": "Thaddeus Brackenholt", "email": "thaddeus.brackenholt@example.org"})
-        cls.fresh = Partner.create({"name": "Wilhelmina Fresh"})  # created now: never inactive for five years
-        cls.old_company = Partner.create({"name": "Kestrel Trading Ltd", "is_company": True})
-        cls.old_employee_active = Partner.create({"name": "Bartholomew Kestrel", "parent_id": cls.old_company.id})
-        # Created long ago (create_date is set by the database, not the frozen clock).
-        backdated = cls.old | cls.old_delivery | cls.recent | cls.pending | cls.held | cls.old_company \
-            | cls.old_employee_active | cls.user_officer.partner_id | cls.env.company.partner_id
-        cls.env.flush_all()
-        cls.env.cr.execute(SQL("UPDATE res_partner SET create_date = %s WHERE id IN %s",
-                               LONG_AGO, tuple(backdated.ids)))
-        backdated.invalidate_recordset(["create_date"])
-        Interaction = cls.env["relationship.interaction"]
-        cls.i_old = Interaction.create({"partner_id": cls.old.id, "subject": "Catalogue sent to Ottoline",
-                                        "date": datetime(2020, 1, 15, 10, 0)})
-        cls.i_before = Interaction.create({"partner_id": cls.recent.id, "subject": "Call before the cutoff",
-                                           "date": datetime(2021, 6, 30, 11, 59, 59)})
-        cls.i_at = Interaction.create({"partner_id": cls.recent.id, "subject": "Call at the cutoff",
-                                       "date": CUTOFF})
-        cls.i_recent = Interaction.create({"partner_id": cls.recent.id, "subject": "Visit",
-                                           "date": datetime(2024, 5, 2, 14, 0)})
-        cls.i_pending = Interaction.create({"partner_id": cls.pending.id, "subject": "Old call with Perpetua",
-                                            "date": datetime(2019, 5, 2, 14, 0)})
-        cls.i_employee = Interaction.create({"partner_id": cls.old_employee_active.id, "subject": "Meeting",
-                                             "date": datetime(2025, 1, 6, 9, 0)})
-        cls.i_message = cls.i_old.message_post(body="Ottoline asked for the catalogue", message_type="comment")
-        cls.i_message.date = datetime(2020, 1, 15, 10, 5)
-        cls.i_attachment = cls.env["ir.attachment"].create({
-            "name": "catalogue.txt", "raw": b"Catalogue for Ottoline Vexbridge",
-            "res_model": Interaction._name, "res_id": cls.i_old.id})
-        cls.note = cls.old.message_post(body="Met Ottoline at the fair", message_type="comment")
-        cls.note.date = datetime(2020, 2, 1, 9, 0)
-        cls.consent = cls.env["gdpr.consent"].create({"partner_id": cls.held.id, "purpose": "Newsletter"})
-        cls.env["gdpr.request"].create({
-            "request_type": "access", "requester_name": cls.pending.name, "requester_email": cls.pending.email,
-            "partner_id": cls.pending.id, "date_received": "2026-06-20", "user_id": cls.user_officer.id})
-
-    def _rule(self, target, action, years=5, **vals):
-        return self.Rule.create({"name": f"{target} after {years} years", "target": target, "action": action,
-                                 "period_years": years, **vals})
-
-    def _plan(self, rule):
-        plan = self.env["gdpr.retention.plan"]._plan(rule, rule._cutoff())
-        return {key: len(ids) for key, ids in plan.items() if ids}
-
-    @staticmethod
-    def _counts(record):
-        return {(line.res_model, line.action): line.count for line in record.line_ids}
+class TestGdprRetention(RetentionCase):
 
     # ------------------------------------------------------------------
     # Interactions older than five years
@@ -290,73 +224,6 @@ class TestGdprRetention(GdprCase):
             self.Rule._cron_run()
         self.assertEqual((len(failing.record_ids), failing.last_run), (0, False))
         self.assertEqual(working.record_ids.destroyed_count, 4)
-
-    # ------------------------------------------------------------------
-    # Concurrency: one run of a rule at a time
-    # ------------------------------------------------------------------
-    def test_concurrent_run_is_skipped(self):
-        rule = self._rule("interaction", "erase")
-        with self.registry.cursor() as other:
-            other.execute(SQL("SELECT pg_advisory_xact_lock(%s, %s)", LOCK_CLASS, rule.id))
-            with self.assertRaises(UserError):
-                rule.with_user(self.user_officer).action_run()
-            self.assertFalse(rule._run("cron"), "the cron skips a rule another worker is running")
-            self.assertTrue(self.i_old.exists())
-            other.rollback()
-        self.assertEqual(rule._run("cron").destroyed_count, 4)
-
-    # ------------------------------------------------------------------
-    # Batches: no query per record
-    # ------------------------------------------------------------------
-    def _measured_runs(self, rule, make_old, sizes):
-        """The queries of a run for each size (after a first run that warms the caches up)."""
-        rule._run("cron")
-        counts = []
-        for size in sizes:
-            make_old(size)
-            self.env.flush_all()
-            self.env.invalidate_all()
-            before = self.cr.sql_log_count
-            record = rule._run("cron")
-            self.env.flush_all()  # as assertQueryCount does
-            counts.append((self.cr.sql_log_count - before, record.destroyed_count))
-        return counts
-
-    def test_interaction_run_queries_do_not_grow_with_the_records(self):
-        def make_old(size):
-            self.env["relationship.interaction"].create([
-                {"partner_id": self.recent.id, "subject": f"Old call {n}", "date": datetime(2020, 1, 1, 9, n)}
-                for n in range(size)])
-        rule = self._rule("interaction", "erase")
-        (queries, destroyed), = self._measured_runs(rule, make_old, [2])
-        self.assertEqual(destroyed, 2)
-        make_old(20)
-        self.env.flush_all()
-        self.env.invalidate_all()
-        with self.assertQueryCount(queries):
-            self.assertEqual(rule._run("cron").destroyed_count, 20)
-
-    def test_partner_run_queries_do_not_grow_with_the_persons(self):
-        """The erasure engine in batches: anonymising 20 persons costs what anonymising 4 does."""
-        def make_old(size):
-            partners = self.env["res.partner"].create([
-                {"name": f"Dormant Person {size}-{n}", "email": f"dormant.{size}.{n}@example.org",
-                 "phone": "+90 532 000 00 00"} for n in range(size)])
-            self.env["relationship.interaction"].create([
-                {"partner_id": partner.id, "subject": "Old call", "date": datetime(2019, 1, 1)}
-                for partner in partners])
-            for partner in partners:
-                partner.message_post(body="Old note")
-            self.env.flush_all()
-            self.env.cr.execute(SQL("UPDATE res_partner SET create_date = %s WHERE id IN %s",
-                                    LONG_AGO, tuple(partners.ids)))
-            self.env.cr.execute(SQL("UPDATE mail_message SET date = %s WHERE model = 'res.partner' AND res_id IN %s",
-                                    LONG_AGO, tuple(partners.ids)))
-        rule = self._rule("partner", "anonymise")
-        (small, small_destroyed), (large, large_destroyed) = self._measured_runs(rule, make_old, [4, 20])
-        # Each person: the contact anonymised, its interaction and its note deleted.
-        self.assertEqual((small_destroyed, large_destroyed), (12, 60))
-        self.assertEqual(small, large, "queries of a run must not grow with the persons erased")
 
     # ------------------------------------------------------------------
     # Access: officers only
