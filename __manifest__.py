@@ -36,6 +36,7 @@
         "views/gdpr_consent_views.xml",
         "views/gdpr_suppression_views.xml",
         "views/gdpr_suppression_confirm_views.xml",
+        "views/gdpr_data_category_views.xml",
         "report/gdpr_request_report.xml",
         "data/gdpr_mail_template_data.xml",
         # Shared
@@ -56,6 +57,7 @@
         "demo/relationship_goal_demo.xml",
         # GDPR
         "demo/gdpr_demo.xml",
+        "demo/gdpr_data_category_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [
