@@ -26,14 +26,14 @@ class GdprDataCategory(models.Model):
         help="The kinds of records holding this category: the export of a person's data files their records "
              "under the category's name.")
     data_held = fields.Text(
-        string="Data Held", required=True, translate=True, tracking=True,
+        required=True, translate=True, tracking=True,
         help="The personal data of the category, e.g. name, e-mail, phone, postal address.")
     purposes = fields.Text(required=True, translate=True, tracking=True, help="Why the data is processed.")
     legal_basis = fields.Text(
-        string="Legal Basis", required=True, translate=True, tracking=True,
+        required=True, translate=True, tracking=True,
         help="GDPR art. 6(1) (and art. 9 for special categories); KVKK art. 5 (and art. 6).")
     recipients = fields.Text(
-        string="Recipients", translate=True, tracking=True,
+        translate=True, tracking=True,
         help="Groups of recipients, in the country or abroad (GDPR art. 15(1)(c), KVKK art. 11(1)(ç)).")
     retention = fields.Char(
         string="Retention Period", required=True, translate=True, tracking=True,
