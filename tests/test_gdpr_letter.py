@@ -103,6 +103,15 @@ class TestGdprLetter(GdprCase):
         for leak in ("res.partner", "mail.followers", "False", "Kurul"):
             self.assertNotIn(leak, html)
 
+    def test_erasure_letter_says_what_went_in_words(self):
+        request = self._executed("erasure")
+        html = self._html(request)
+        for expected in ("Erasure of your personal data", "We erased or anonymised", "Contact details",
+                         "Anonymise: 1", "Interactions", "Delete: 1", "Messages", "Consents"):
+            self.assertIn(expected, html)
+        for leak in ("res.partner", "relationship.interaction", "Erasure done", "Zebulon"):
+            self.assertNotIn(leak, html)
+
     def test_kvkk_letter_names_the_board_and_deadlines(self):
         self.env.company.gdpr_regime = "kvkk"
         request = self._request("access", rejection_reason="We hold nothing about you",
