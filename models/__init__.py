@@ -8,6 +8,7 @@ from . import gdpr_data_erasure
 from . import gdpr_data_export
 from . import gdpr_request
 from . import gdpr_request_deadline
+from . import gdpr_request_execution
 from . import gdpr_request_line
 from . import gdpr_request_status
 from . import gdpr_subject_finder
