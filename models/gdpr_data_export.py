@@ -178,7 +178,7 @@ class GdprDataExport(models.AbstractModel):
             return None
         by_model = defaultdict(dict)
         for row in rows:
-            if row[model_field] and row.get("res_id") and row[model_field] in env:
+            if isinstance(row[model_field], str) and row.get("res_id") and row[model_field] in env:
                 by_model[row[model_field]][row["id"]] = row["res_id"]
         documents = {}
         for model_name, targets in by_model.items():
