@@ -36,6 +36,7 @@
         "views/gdpr_consent_views.xml",
         "views/gdpr_suppression_views.xml",
         "views/gdpr_suppression_confirm_views.xml",
+        "views/gdpr_data_category_views.xml",
         "report/gdpr_request_report.xml",
         "data/gdpr_mail_template_data.xml",
         "data/gdpr_retention_data.xml",
@@ -60,6 +61,7 @@
         # GDPR
         "demo/gdpr_demo.xml",
         "demo/gdpr_retention_demo.xml",
+        "demo/gdpr_data_category_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

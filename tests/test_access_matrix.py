@@ -54,6 +54,9 @@ EXPECTED = {
         "internal": "", "portal": "", "user": "", "manager": "", "officer": "crwu"},
     "gdpr.suppression": {
         "internal": "", "portal": "", "user": "", "manager": "", "officer": "crwu"},
+    # The processing register is the officers' (issue 16): the letter and the export read it under sudo.
+    "gdpr.data.category": {
+        "internal": "", "portal": "", "user": "", "manager": "", "officer": "crwu"},
     # Retention: the officer's rules; destruction records are written by runs only and kept three years.
     "gdpr.retention.rule": {
         "internal": "", "portal": "", "user": "", "manager": "", "officer": "crwu"},
@@ -73,6 +76,7 @@ OPERATIONS = {"c": "create", "r": "read", "w": "write", "u": "unlink"}
 # Values a generic builder cannot guess (a constraint needs them); None means the model needs none.
 VALS_OVERRIDES = {
     "gdpr.suppression": lambda env: {"email_hash": f"{next(_UNIQUE):064x}"},
+    "gdpr.data.category": lambda env: {"code": f"matrix_{next(_UNIQUE)}"},
     "gdpr.request.line": lambda env: {
         "request_id": build_record(env, "gdpr.request").id, "res_model": "res.partner", "res_id": 1,
         "match": "linked", "action": "export"},
@@ -113,6 +117,8 @@ def addon_models(env, reports=False):
 
 # Models the addon extends with behaviour only (no fields, no access of its own): Odoo's rules apply.
 EXTENDED_ONLY = {"mail.message", "mail.mail"}
+# res.company gains settings fields (the privacy law of the company); base decides who reads and writes it.
+EXTENDED_ONLY |= {"res.company"}
 
 
 # Read access to the reports; nobody writes a view.
