@@ -26,24 +26,22 @@ class RelationshipRfmScore(models.Model):
     _name = "relationship.rfm.score"
     _description = "Customer RFM Score"
     _rec_name = "partner_id"
-    _order = "partner_id"
-    # Written only by the recomputation's statement: the transitions say when figures changed, and four
-    # columns with their foreign-key checks per row are a fifth of the first run's writes.
+    _order = "id"
+    # Written only by the recomputation's statement, whose transitions say when a segment changed: no log
+    # columns, whose user foreign keys would cost two checks per row.
     _log_access = False
 
     partner_id = fields.Many2one("res.partner", required=True, ondelete="cascade", readonly=True)
-    company_id = fields.Many2one("res.company", readonly=True,
-                                 help="The partner's company when scored: the scores rank it within it.")
     last_date = fields.Date(string="Last RFM Event", readonly=True)
     frequency = fields.Integer(readonly=True)
     monetary = fields.Float(readonly=True)
-    r_score = fields.Integer(string="R Score", readonly=True)
-    f_score = fields.Integer(string="F Score", readonly=True)
-    m_score = fields.Integer(string="M Score", readonly=True)
+    r_score = fields.Integer(readonly=True)
+    f_score = fields.Integer(readonly=True)
+    m_score = fields.Integer(readonly=True)
     segment = fields.Selection(SEGMENTS, readonly=True, index=True)
 
     _sql_constraints = [
-        # also the arbiter of the recomputation's INSERT ... ON CONFLICT, and the partner's index
+        # also the index that joins a partner to its row
         ("partner_unique", "UNIQUE(partner_id)", "A partner has one row of RFM scores."),
     ]
 
@@ -55,8 +53,8 @@ class RelationshipRfmScore(models.Model):
             return
         cr.execute("""
             INSERT INTO relationship_rfm_score
-                   (partner_id, company_id, last_date, frequency, monetary, r_score, f_score, m_score, segment)
-            SELECT id, company_id, rfm_last_date, rfm_frequency, rfm_monetary, rfm_r_score, rfm_f_score,
+                   (partner_id, last_date, frequency, monetary, r_score, f_score, m_score, segment)
+            SELECT id, rfm_last_date, rfm_frequency, rfm_monetary, rfm_r_score, rfm_f_score,
                    rfm_m_score, rfm_segment
               FROM res_partner WHERE rfm_segment IS NOT NULL
             ON CONFLICT (partner_id) DO NOTHING
@@ -125,32 +123,39 @@ class RelationshipRfmScore(models.Model):
             ),
             target AS (
                 SELECT COALESCE(s.id, o.partner_id) AS id, s.id IS NOT NULL AS scored,
+                       o.partner_id IS NOT NULL AS known,
                        -- a partner that drops out is logged in its current company
                        CASE WHEN s.id IS NULL THEN (SELECT company_id FROM res_partner WHERE id = o.partner_id)
                             ELSE s.company_id END AS company_id,
                        s.last_day, s.frequency, s.monetary, s.r_score, s.f_score, s.m_score,
                        %(segment)s AS segment, o.segment AS old_segment,
-                       (s.company_id, s.last_day, s.frequency, s.monetary::float8, s.r_score, s.f_score, s.m_score)
-                           IS DISTINCT FROM (o.company_id, o.last_date, o.frequency, o.monetary, o.r_score,
-                                             o.f_score, o.m_score) AS changed
+                       (s.last_day, s.frequency, s.monetary::float8, s.r_score, s.f_score, s.m_score)
+                           IS DISTINCT FROM (o.last_date, o.frequency, o.monetary, o.r_score, o.f_score, o.m_score)
+                           AS changed
                   FROM scored s FULL JOIN relationship_rfm_score o ON o.partner_id = s.id
             ),
+            -- new rows in partner order: the indexes on partners and the foreign-key checks then read and
+            -- write their pages in order rather than at random (a seventh less of the first run)
             moved AS (
                 INSERT INTO relationship_segment_transition
                        (partner_id, company_id, segment_from, segment_to, movement, date)
                 SELECT id, company_id, old_segment, segment, %(rank_to)s - %(rank_from)s, %(day)s
-                  FROM target WHERE segment IS DISTINCT FROM old_segment
+                  FROM target WHERE segment IS DISTINCT FROM old_segment ORDER BY id
                 RETURNING id
             ),
-            upserted AS (
-                INSERT INTO relationship_rfm_score AS o
-                       (partner_id, company_id, last_date, frequency, monetary, r_score, f_score, m_score, segment)
-                SELECT id, company_id, last_day, frequency, monetary, r_score, f_score, m_score, segment
-                  FROM target WHERE scored AND changed
-                ON CONFLICT (partner_id) DO UPDATE
-                   SET company_id = EXCLUDED.company_id, last_date = EXCLUDED.last_date,
-                       frequency = EXCLUDED.frequency, monetary = EXCLUDED.monetary, r_score = EXCLUDED.r_score,
-                       f_score = EXCLUDED.f_score, m_score = EXCLUDED.m_score, segment = EXCLUDED.segment
+            inserted AS (
+                INSERT INTO relationship_rfm_score
+                       (partner_id, last_date, frequency, monetary, r_score, f_score, m_score, segment)
+                SELECT id, last_day, frequency, monetary, r_score, f_score, m_score, segment
+                  FROM target WHERE scored AND NOT known ORDER BY id
+                RETURNING partner_id
+            ),
+            updated AS (
+                UPDATE relationship_rfm_score o
+                   SET last_date = t.last_day, frequency = t.frequency, monetary = t.monetary,
+                       r_score = t.r_score, f_score = t.f_score, m_score = t.m_score, segment = t.segment
+                  FROM target t
+                 WHERE o.partner_id = t.id AND t.scored AND t.known AND t.changed
                 RETURNING o.partner_id
             ),
             dropped AS (
@@ -158,7 +163,8 @@ class RelationshipRfmScore(models.Model):
                  WHERE NOT t.scored AND o.partner_id = t.id
                 RETURNING o.partner_id
             )
-            SELECT (SELECT COUNT(*) FROM moved), (SELECT COUNT(*) FROM upserted) + (SELECT COUNT(*) FROM dropped)
+            SELECT (SELECT COUNT(*) FROM moved),
+                   (SELECT COUNT(*) FROM inserted) + (SELECT COUNT(*) FROM updated) + (SELECT COUNT(*) FROM dropped)
         """, events=events, monetary=monetary, m_score=m_score, segment=segment,
             rank_to=self._rank_sql("segment"), rank_from=self._rank_sql("old_segment"), day=reference_date)
 
