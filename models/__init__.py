@@ -27,6 +27,7 @@ from . import relationship_kpi
 from . import relationship_overview
 from . import relationship_pipeline
 from . import relationship_pipeline_membership
+from . import relationship_rfm_score
 from . import relationship_rfm_source
 from . import relationship_segment_transition
 from . import relationship_stage

@@ -125,5 +125,8 @@ class MailMessage(models.Model):
             return self.res_id
 
     def _relationship_capture_subject(self):
+        if self.subject or self.record_name:
+            return self.subject or self.record_name
+        # the body's first line only when needed: converting the HTML costs more than the rest of the capture
         preview = tools.html2plaintext(self.body or "").strip().split("\n")[0][:80]
-        return self.subject or self.record_name or preview or _("E-mail")
+        return preview or _("E-mail")

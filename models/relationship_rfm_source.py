@@ -127,10 +127,15 @@ class RelationshipRfmSource(models.Model):
             SQL("%s AS partner_id", SQL.identifier(query.table, partner_name)),
             SQL("%s::date AS day", SQL.identifier(query.table, date_name)),
             SQL("%s::numeric AS amount", amount))
+        # Grouped per partner first, then per commercial partner: the join to res_partner reads one row per
+        # partner with events, not one per event (make bench P8).
         return SQL("""
-            SELECT p.commercial_partner_id AS partner_id, MAX(e.day) AS last_day, COUNT(*) AS frequency,
-                   SUM(e.amount) AS monetary
-              FROM (%s) e JOIN res_partner p ON p.id = e.partner_id
+            SELECT p.commercial_partner_id AS partner_id, MAX(e.last_day) AS last_day,
+                   SUM(e.frequency) AS frequency, SUM(e.monetary) AS monetary
+              FROM (SELECT e.partner_id, MAX(e.day) AS last_day, COUNT(*) AS frequency, SUM(e.amount) AS monetary
+                      FROM (%s) e
+                     GROUP BY e.partner_id) e
+              JOIN res_partner p ON p.id = e.partner_id
              GROUP BY p.commercial_partner_id
         """, events)
 

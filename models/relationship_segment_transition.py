@@ -14,9 +14,13 @@ class RelationshipSegmentTransition(models.Model):
     _description = "Customer Segment Transition"
     _order = "date desc, id desc"
     _rec_name = "partner_id"
+    # Written only by the recomputation's statement and dated by `date`: no log columns, whose user
+    # foreign keys cost two checks per row when the first run writes a row per scored partner (make bench P8).
+    _log_access = False
 
     partner_id = fields.Many2one("res.partner", required=True, index=True, ondelete="cascade", readonly=True)
-    company_id = fields.Many2one("res.company", index=True, readonly=True,
+    # no index: a handful of companies, and the matrix and the Overview read a period's rows anyway
+    company_id = fields.Many2one("res.company", readonly=True,
                                  help="The partner's company; empty for partners shared by every company.")
     # no index on the segments: ten values, the matrix reads every row of its period anyway
     segment_from = fields.Selection(SEGMENTS, string="From Segment", readonly=True,

@@ -4,6 +4,7 @@ from odoo import fields
 from odoo import models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
+from odoo.tools.query import Query
 
 # Best first: the order of the selection is the order of the group-bys.
 SEGMENTS = [
@@ -37,34 +38,93 @@ SEGMENT_RANK = {
     "hibernating": 1, "about_to_sleep": 2, "at_risk": 3, "promising": 4, "new_customers": 5,
     "need_attention": 6, "cant_lose": 7, "potential_loyalists": 8, "loyal": 9, "champions": 10,
 }
-RFM_STORED = ("rfm_last_date", "rfm_frequency", "rfm_monetary", "rfm_r_score", "rfm_f_score", "rfm_m_score",
-              "rfm_segment")
+
+# partner field -> its column in relationship_rfm_score, where the figures are kept
+RFM_COLUMNS = {
+    "rfm_last_date": "last_date", "rfm_frequency": "frequency", "rfm_monetary": "monetary",
+    "rfm_r_score": "r_score", "rfm_f_score": "f_score", "rfm_m_score": "m_score", "rfm_segment": "segment",
+}
 
 
 class ResPartnerRfm(models.Model):
-    """RFM scores and segment of commercial partners, recomputed in bulk SQL (never per partner)."""
+    """RFM scores and segment of commercial partners.
+
+    The figures are kept in relationship.rfm.score (relationship_rfm_score.py, which also recomputes them in
+    bulk SQL): these fields read them, and search, group and sort on them in SQL like stored columns, so the
+    segment filters and group-bys of contacts, goal scopes and the Overview work on them unchanged.
+    """
 
     _inherit = "res.partner"
 
-    rfm_last_date = fields.Date(string="Last RFM Event", readonly=True, copy=False,
+    rfm_last_date = fields.Date(string="Last RFM Event", compute="_compute_rfm", search="_search_rfm_last_date",
                                 help="Day of the last qualifying event in the analysis window.")
-    rfm_recency = fields.Integer(compute="_compute_rfm_recency", string="Recency (days)",
+    rfm_recency = fields.Integer(compute="_compute_rfm", string="Recency (days)",
                                  help="Days from the last qualifying event to today.")
-    rfm_frequency = fields.Integer(string="Frequency", readonly=True, copy=False,
+    rfm_frequency = fields.Integer(string="Frequency", compute="_compute_rfm", search="_search_rfm_frequency",
                                    help="Qualifying events in the analysis window.")
-    rfm_monetary = fields.Float(string="Monetary", readonly=True, copy=False,
+    rfm_monetary = fields.Float(string="Monetary", compute="_compute_rfm", search="_search_rfm_monetary",
                                 help="Sum of the amounts of the qualifying events in the analysis window.")
-    rfm_r_score = fields.Integer(string="R Score", readonly=True, copy=False, index=True)
-    rfm_f_score = fields.Integer(string="F Score", readonly=True, copy=False, index=True)
-    rfm_m_score = fields.Integer(string="M Score", readonly=True, copy=False, index=True)
-    rfm_segment = fields.Selection(SEGMENTS, string="Segment", readonly=True, copy=False, index=True,
+    rfm_r_score = fields.Integer(string="R Score", compute="_compute_rfm", search="_search_rfm_r_score")
+    rfm_f_score = fields.Integer(string="F Score", compute="_compute_rfm", search="_search_rfm_f_score")
+    rfm_m_score = fields.Integer(string="M Score", compute="_compute_rfm", search="_search_rfm_m_score")
+    rfm_segment = fields.Selection(SEGMENTS, string="Segment", compute="_compute_rfm", search="_search_rfm_segment",
                                    help="Customer segment from the R and F scores, recomputed every night.")
 
-    @api.depends("rfm_last_date")
-    def _compute_rfm_recency(self):
+    def _compute_rfm(self):
+        # sudo: the scores of a partner are shown to whoever sees the partner, as the partner's own fields
+        scores = self.env["relationship.rfm.score"].sudo().search_fetch(
+            [("partner_id", "in", self._origin.ids)], ["partner_id", *RFM_COLUMNS.values()])
+        by_partner = {score.partner_id.id: score for score in scores}
         today = fields.Date.context_today(self)
         for partner in self:
-            partner.rfm_recency = (today - partner.rfm_last_date).days if partner.rfm_last_date else 0
+            score = by_partner.get(partner._origin.id)
+            for name, column in RFM_COLUMNS.items():
+                partner[name] = score[column] if score else False
+            partner.rfm_recency = (today - score.last_date).days if score and score.last_date else 0
+
+    # One search method per field (Odoo passes no field name): each is the SQL of the column on the scores.
+    def _search_rfm_last_date(self, operator, value):
+        return self._rfm_domain("rfm_last_date", operator, value)
+
+    def _search_rfm_frequency(self, operator, value):
+        return self._rfm_domain("rfm_frequency", operator, value)
+
+    def _search_rfm_monetary(self, operator, value):
+        return self._rfm_domain("rfm_monetary", operator, value)
+
+    def _search_rfm_r_score(self, operator, value):
+        return self._rfm_domain("rfm_r_score", operator, value)
+
+    def _search_rfm_f_score(self, operator, value):
+        return self._rfm_domain("rfm_f_score", operator, value)
+
+    def _search_rfm_m_score(self, operator, value):
+        return self._rfm_domain("rfm_m_score", operator, value)
+
+    def _search_rfm_segment(self, operator, value):
+        return self._rfm_domain("rfm_segment", operator, value)
+
+    @api.model
+    def _rfm_domain(self, name, operator, value):
+        """The partners whose score column matches, as Odoo would match a stored column of the partner:
+        partners without scores have an empty value (a LEFT JOIN), so ('rfm_segment', '=', False) finds them.
+        """
+        query = Query(self.env, self._table, self._table_sql)
+        query.add_where(self._condition_to_sql(self._table, name, operator, value, query))
+        return [("id", "in", query)]
+
+    def _field_to_sql(self, alias, fname, query=None, flush=True):
+        # group-bys, orders and searches of the rfm_* fields read the partner's row of scores
+        column = RFM_COLUMNS.get(fname)
+        if column is None:
+            return super()._field_to_sql(alias, fname, query, flush)
+        if query is None:
+            raise ValueError(f"Cannot convert {self._fields[fname]} to SQL without a query to join its scores")
+        self.check_field_access_rights("read", [fname])
+        scores = query.make_alias(alias, "rfm_score")
+        query.add_join("LEFT JOIN", scores, "relationship_rfm_score",
+                       SQL("%s = %s", SQL.identifier(alias, "id"), SQL.identifier(scores, "partner_id")))
+        return SQL.identifier(scores, column)
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -78,100 +138,15 @@ class ResPartnerRfm(models.Model):
     @api.model
     def _rfm_check_not_written(self, vals_list):
         # Scores are figures of the nightly computation: readonly in views is no protection against RPC.
-        if not self.env.su and any(name in vals for vals in vals_list for name in RFM_STORED):
+        if not self.env.su and any(name in vals for vals in vals_list for name in RFM_COLUMNS):
             raise UserError(_("RFM scores and segments are computed every night from the RFM sources: "
                               "they cannot be set by hand."))
 
-    # ------------------------------------------------------------------
-    # Recomputation: one statement, one pass over each source's records
-    # ------------------------------------------------------------------
     @api.model
     def _rfm_recompute(self, reference_date=None):
-        """Score every commercial partner with events in the active sources; log segment changes.
+        """Recompute every partner's RFM scores and segment (relationship.rfm.score._recompute).
 
-        Each of R (last event day), F (event count) and M (amount sum) is cut by ntile(5) within the
-        partner's company, ties broken by partner id: the latest, most frequent, largest get 5.
-        Returns (transitions written, partners updated).
+        Returns (transitions written, partners whose figures changed).
         """
         reference_date = reference_date or fields.Date.context_today(self)
-        # sudo: sources are defined by administrators and the scores are company-wide figures; the
-        # caller (cron, or a manager's "Recompute now") only triggers the computation.
-        sources = self.env["relationship.rfm.source"].sudo().search([])
-        Partner = self.sudo()
-        Partner.flush_model(["commercial_partner_id", "company_id", "active", *RFM_STORED])
-        self.env["relationship.segment.transition"].flush_model()
-        if sources:
-            events = SQL(" UNION ALL ").join(source._events_query(reference_date) for source in sources)
-        else:
-            events = SQL("SELECT NULL::int AS partner_id, NULL::date AS last_day, 0 AS frequency, "
-                         "NULL::numeric AS monetary WHERE FALSE")
-        with_amount = any(sources.mapped("amount_field_id"))
-        self.env.cr.execute(self._rfm_statement(events, with_amount, reference_date))
-        moved, updated = self.env.cr.fetchone()
-        Partner.invalidate_model(list(RFM_STORED) + ["rfm_recency"])
-        self.env["relationship.segment.transition"].invalidate_model()
-        return moved, updated
-
-    @api.model
-    def _rfm_statement(self, events, with_amount, reference_date):
-        monetary = SQL("COALESCE(SUM(e.monetary), 0)") if with_amount else SQL("NULL::numeric")
-        m_score = SQL("ntile(5) OVER (PARTITION BY company_id ORDER BY monetary, id)") if with_amount \
-            else SQL("NULL::int")
-        segment = SQL("CASE %s END", SQL(" ").join(
-            SQL("WHEN s.r_score IN %s AND s.f_score IN %s THEN %s", rs, fs, name) for rs, fs, name in SEGMENT_MAP))
-        return SQL("""
-            WITH events AS (%(events)s),
-            partners AS (
-                SELECT e.partner_id AS id, cp.company_id, MAX(e.last_day) AS last_day,
-                       SUM(e.frequency)::int AS frequency, %(monetary)s AS monetary
-                  FROM events e JOIN res_partner cp ON cp.id = e.partner_id
-                 WHERE cp.active
-                 GROUP BY e.partner_id, cp.company_id
-            ),
-            scored AS (
-                SELECT p.*,
-                       ntile(5) OVER (PARTITION BY company_id ORDER BY last_day, id) AS r_score,
-                       ntile(5) OVER (PARTITION BY company_id ORDER BY frequency, id) AS f_score,
-                       %(m_score)s AS m_score
-                  FROM partners p
-            ),
-            target AS (
-                SELECT COALESCE(s.id, o.id) AS id, COALESCE(s.company_id, o.company_id) AS company_id,
-                       s.last_day, s.frequency, s.monetary, s.r_score, s.f_score, s.m_score,
-                       %(segment)s AS segment, o.rfm_segment AS old_segment
-                  FROM scored s
-                  FULL JOIN (SELECT id, company_id, rfm_segment FROM res_partner WHERE rfm_segment IS NOT NULL) o
-                    ON o.id = s.id
-            ),
-            moved AS (
-                INSERT INTO relationship_segment_transition
-                       (partner_id, company_id, segment_from, segment_to, movement, date,
-                        create_uid, create_date, write_uid, write_date)
-                SELECT id, company_id, old_segment, segment, %(rank_to)s - %(rank_from)s, %(day)s,
-                       %(uid)s, NOW() AT TIME ZONE 'UTC', %(uid)s, NOW() AT TIME ZONE 'UTC'
-                  FROM target WHERE segment IS DISTINCT FROM old_segment
-                RETURNING id
-            ),
-            updated AS (
-                UPDATE res_partner p
-                   SET rfm_last_date = t.last_day, rfm_frequency = t.frequency, rfm_monetary = t.monetary,
-                       rfm_r_score = t.r_score, rfm_f_score = t.f_score, rfm_m_score = t.m_score,
-                       rfm_segment = t.segment
-                  FROM target t
-                 WHERE p.id = t.id
-                   AND (p.rfm_last_date, p.rfm_frequency, p.rfm_monetary, p.rfm_r_score, p.rfm_f_score,
-                        p.rfm_m_score, p.rfm_segment)
-                       IS DISTINCT FROM (t.last_day, t.frequency, t.monetary, t.r_score, t.f_score,
-                                         t.m_score, t.segment)
-                RETURNING p.id
-            )
-            SELECT (SELECT COUNT(*) FROM moved), (SELECT COUNT(*) FROM updated)
-        """, events=events, monetary=monetary, m_score=m_score, segment=segment,
-            rank_to=self._rfm_rank_sql("segment"), rank_from=self._rfm_rank_sql("old_segment"),
-            day=reference_date, uid=self.env.uid)
-
-    @staticmethod
-    def _rfm_rank_sql(column):
-        return SQL("CASE %s ELSE 0 END", SQL(" ").join(
-            SQL("WHEN %s = %s THEN %s", SQL.identifier(column), name, value)
-            for name, value in SEGMENT_RANK.items()))
+        return self.env["relationship.rfm.score"]._recompute(reference_date)

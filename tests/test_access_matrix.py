@@ -43,6 +43,9 @@ EXPECTED = {
     # Written only by the RFM recomputation (bulk SQL): users read them.
     "relationship.segment.transition": {
         "internal": "", "portal": "", "user": "r", "manager": "r", "officer": "r"},
+    # Written only by the RFM recomputation (bulk SQL), read through the partners' rfm_* fields.
+    "relationship.rfm.score": {
+        "internal": "", "portal": "", "user": "r", "manager": "r", "officer": "r"},
     # Requests are the officers'; others register one through the intake wizard and read its status in
     # gdpr.request.status (test_gdpr_request.test_internal_user_registers_and_sees_only_status).
     "gdpr.request": {

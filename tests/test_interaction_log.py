@@ -348,6 +348,15 @@ class TestCaptureQueries(InteractionCase):
                           self.company.interaction_count), (35, 1, 1))
         self.assertEqual(self.contact_a.last_interaction_date, message.date)
 
+    def test_capture_applies_defaults_set_by_an_administrator(self):
+        """The capture's cached defaults are those of create: a default set later applies to the next e-mail."""
+        first = self._post(self.solo, 1)
+        self.env["ir.default"].set("relationship.interaction", "outcome", "positive")
+        second = self._post(self.solo, 2)
+        captured = self.env["relationship.interaction"].search([("message_id", "in", (first | second).ids)],
+                                                               order="id")
+        self.assertEqual(captured.mapped("outcome"), [False, "positive"])
+
     def test_capture_of_an_email_twice_is_skipped_in_the_statement(self):
         message = self._post(self.solo, 1)
         vals = message._relationship_capture_values()

@@ -138,7 +138,7 @@ class TestRfmScores(RelationshipCase):
         p25 = self.partners[24]
         self.assertEqual((p25.rfm_r_score, p25.rfm_f_score, p25.rfm_m_score, p25.rfm_monetary, p25.rfm_segment),
                          (5, 1, 0, 0.0, "new_customers"))
-        self.env.cr.execute("SELECT rfm_m_score, rfm_monetary FROM res_partner WHERE id = %s", [p25.id])
+        self.env.cr.execute("SELECT m_score, monetary FROM relationship_rfm_score WHERE partner_id = %s", [p25.id])
         self.assertEqual(self.env.cr.fetchone(), (None, None))
 
     def test_segments_as_filter_and_goal_scope(self):
