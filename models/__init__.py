@@ -18,6 +18,7 @@ from . import relationship_goal_measurement
 from . import relationship_interaction
 from . import relationship_kpi
 from . import relationship_overview
+from . import relationship_partner_stat
 from . import relationship_pipeline
 from . import relationship_pipeline_membership
 from . import relationship_rfm_source
@@ -26,4 +27,5 @@ from . import relationship_stage
 from . import relationship_stage_history
 from . import res_config_settings
 from . import res_partner
+from . import res_partner_interaction_stats
 from . import res_partner_rfm
