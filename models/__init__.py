@@ -2,6 +2,7 @@
 from . import relationship_shared_config_mixin
 
 # isort: split
+from . import base_partner_merge_automatic_wizard
 from . import gdpr_consent
 from . import gdpr_data_erasure
 from . import gdpr_data_export

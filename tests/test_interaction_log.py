@@ -5,6 +5,7 @@ from os.path import join
 
 from psycopg2 import IntegrityError
 
+from odoo import Command
 from odoo.exceptions import UserError
 from odoo.exceptions import ValidationError
 from odoo.tests import freeze_time
@@ -91,6 +92,22 @@ class TestInteractionCounters(InteractionCase):
         added = self._stored_stats(everyone)
         original(Stat, everyone.ids)
         self.assertEqual(self._stored_stats(everyone), added)
+
+    def test_merging_contacts_keeps_counters_right(self):
+        self._log(self.contact_b, "2026-03-01 10:00:00")
+        self._log(self.solo, "2026-04-01 10:00:00")
+        self._log(self.solo, "2026-01-01 10:00:00")
+        wizard = self.env["base.partner.merge.automatic.wizard"].create(
+            {"partner_ids": [Command.set((self.solo | self.contact_b).ids)], "dst_partner_id": self.solo.id})
+        wizard.action_merge()
+        self.assertFalse(self.contact_b.exists())
+        # Ece's call moved to Deniz, who took Ece's company in the merge: Kuzey Lojistik counts all three
+        self.assertEqual(self.solo.parent_id, self.company)
+        last = datetime(2026, 4, 1, 10)
+        self.assertEqual(self._stored_stats(self.solo | self.company),
+                         {self.solo.id: (3, last), self.company.id: (3, last)})
+        self.assertEqual((self.solo.interaction_count, self.company.interaction_count), (3, 3))
+        self.assertEqual(self.solo.interaction_ids.commercial_partner_id, self.company)
 
     def test_partner_due_for_recount_keeps_it(self):
         self._log(self.solo, "2026-03-01 10:00:00")
