@@ -155,13 +155,14 @@ class RelationshipPartnerStat(models.Model):
     @api.model
     def _figures(self, partner_ids):
         """{partner id: (count, last contact)} over the user's companies, in one query."""
+        partner_ids = [partner_id for partner_id in partner_ids if partner_id]  # new records have none
         if not partner_ids:
             return {}
         self.env.cr.execute(SQL(
             """SELECT s.partner_id, SUM(s.interaction_count), MAX(s.last_interaction_date)
                  FROM relationship_partner_stat s
                 WHERE s.partner_id = ANY(%s) AND %s
-                GROUP BY s.partner_id""", list(partner_ids), self._company_condition()))
+                GROUP BY s.partner_id""", partner_ids, self._company_condition()))
         return {partner_id: (count, last) for partner_id, count, last in self.env.cr.fetchall()}
 
     @api.model

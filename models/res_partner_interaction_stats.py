@@ -57,9 +57,15 @@ class ResPartnerInteractionStats(models.Model):
 
     @api.depends_context(*FIGURES_CONTEXT)
     def _compute_interaction_stats(self):
-        figures = self.env["relationship.partner.stat"]._figures(self._origin.ids)
-        for partner in self:
-            partner.interaction_count, partner.last_interaction_date = figures.get(partner._origin.id, (0, False))
+        if not self:
+            return
+        origin_ids = self._origin._ids
+        figures = self.env["relationship.partner.stat"]._figures(origin_ids)
+        counts, lasts = zip(*(figures.get(origin_id, (0, None)) for origin_id in origin_ids), strict=True)
+        # straight into the cache, as the ORM does for fetched columns: a page of 80 partners is set in
+        # two calls instead of 160 assignments (make bench P2)
+        self.env.cache.update(self, self._fields["interaction_count"], counts)
+        self.env.cache.update(self, self._fields["last_interaction_date"], lasts)
 
     @api.depends("last_interaction_date")
     @api.depends_context(*FIGURES_CONTEXT)
