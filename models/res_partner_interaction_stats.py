@@ -104,8 +104,10 @@ class ResPartnerInteractionStats(models.Model):
     # Filters: subqueries on the statistics of the user's companies
     # ------------------------------------------------------------------
     def _search_interaction_count(self, operator, value):
+        self.check_field_access_rights("read", ["interaction_count"])
         if operator not in COMPARISONS or not isinstance(value, int):
             raise UserError(_("Filter “Interaction Count” with a whole number and =, !=, <, <=, > or >=."))
+        value = int(value)  # “is set” sends False
         having = SQL("SUM(s.interaction_count) %s %s", SQL(operator), value)
         # partners without rows have no interaction: 0
         if COMPARISONS[operator](0, value):
@@ -113,6 +115,7 @@ class ResPartnerInteractionStats(models.Model):
         return [("id", "in", self._stat_partners(having=having))]
 
     def _search_last_interaction_date(self, operator, value):
+        self.check_field_access_rights("read", ["last_interaction_date"])
         if value in (False, None) and operator in ("=", "!="):
             return [("id", "not in" if operator == "=" else "in", self._stat_partners())]
         try:
@@ -130,6 +133,7 @@ class ResPartnerInteractionStats(models.Model):
 
     def _search_days_since_last_interaction(self, operator, value):
         """“Not contacted for N days”: no row of the user's companies with a contact in the last N days."""
+        self.check_field_access_rights("read", ["days_since_last_interaction"])
         if operator not in ("<", "<=", ">", ">=", "=") or not isinstance(value, int):
             raise UserError(_("Filter “Days Since Last Contact” with a whole number of days and <, <=, >, >= or =."))
         now = fields.Datetime.now()
@@ -143,6 +147,9 @@ class ResPartnerInteractionStats(models.Model):
         return [("id", "not in", contacted_within(value)), ("id", "in", contacted_within(value + 1))]
 
     def _search_needs_attention(self, operator, value):
+        # Odoo checks the fields' groups when reading, not when searching through a method: a filter
+        # would otherwise answer yes/no questions about interactions the user cannot read
+        self.check_field_access_rights("read", ["needs_attention"])
         if operator not in ("=", "!=") or not isinstance(value, bool):
             raise UserError(_("The “Needs Attention” filter only accepts “is set” or “is not set”."))
         self.flush_model(["contact_cadence_days"])

@@ -319,6 +319,29 @@ class TestCompanyFigures(RelationshipCase):
         with self.assertRaises(AccessError):
             b_row.with_user(self.user_a).read(["interaction_count"])
 
+    def test_migration_fills_the_same_rows(self):
+        """migrations/18.0.2.0.0/post-statistics.py: one statement gives the rows that logging maintained."""
+        import importlib.util
+        from pathlib import Path
+
+        path = Path(__file__).parent.parent / "migrations" / "18.0.2.0.0" / "post-statistics.py"
+        spec = importlib.util.spec_from_file_location("post_statistics", path)
+        migration = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(migration)
+        self.log(self.company_a, self.shared, "2026-06-01 12:00:00")
+        self.env["relationship.interaction"].create({"partner_id": self.contact.id, "subject": "No company",
+                                                     "company_id": False, "date": "2026-06-02 12:00:00"})
+        query = """SELECT partner_id, company_id, interaction_count, last_interaction_date
+                     FROM relationship_partner_stat ORDER BY partner_id, company_id"""
+        self.env.flush_all()
+        self.env.cr.execute(query)
+        kept = self.env.cr.fetchall()
+        self.env.cr.execute("DELETE FROM relationship_partner_stat")
+        migration.migrate(self.env.cr, "18.0.1.0.0")
+        self.env.cr.execute(query)
+        self.assertEqual(self.env.cr.fetchall(), kept)
+        self.assertIn((self.shared.id, None, 1, datetime(2026, 6, 2, 12)), kept)
+
     def test_stats_cannot_be_forged(self):
         row = self.env["relationship.partner.stat"].search(
             [("partner_id", "=", self.shared.id), ("company_id", "=", self.company_a.id)])
