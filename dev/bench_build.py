@@ -106,8 +106,9 @@ def seed_interactions(env, rng, partners, now, count, subject="Bench interaction
 
 def populate(env, factor):
     """Each seed row plus ``factor`` copies."""
+    # the interaction statistics per company are copied with their partners' interactions
     models = ["res.partner", "relationship.interaction", "relationship.pipeline.membership",
-              "relationship.stage.history"]
+              "relationship.stage.history", "relationship.partner.stat"]
     started = time.time()
     populate_models({env[name]: factor for name in models}, ord("_"))
     env.flush_all()

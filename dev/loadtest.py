@@ -180,7 +180,8 @@ class Run:
             chains = {}
             for pid, stage, enter, leave in cr.fetchall():
                 chains.setdefault(pid, []).append((stage, enter, leave))
-            cr.execute("SELECT p.id, m.stage_id, m.date_stage_entered, p.last_interaction_date FROM res_partner p "
+            cr.execute("SELECT p.id, m.stage_id, m.date_stage_entered, (SELECT max(s.last_interaction_date) "
+                       "FROM relationship_partner_stat s WHERE s.partner_id = p.id) FROM res_partner p "
                        "JOIN relationship_pipeline_membership m ON m.partner_id = p.id AND m.pipeline_id = %s "
                        "WHERE p.id = ANY(%s)", [self.pipeline_id, self.partner_ids])
             partners = {row[0]: row[1:] for row in cr.fetchall()}

@@ -2,6 +2,7 @@
 from . import relationship_shared_config_mixin
 
 # isort: split
+from . import base_partner_merge_automatic_wizard
 from . import gdpr_consent
 from . import gdpr_data_category
 from . import gdpr_data_erasure
@@ -25,6 +26,7 @@ from . import relationship_goal_measurement
 from . import relationship_interaction
 from . import relationship_kpi
 from . import relationship_overview
+from . import relationship_partner_stat
 from . import relationship_pipeline
 from . import relationship_pipeline_membership
 from . import relationship_rfm_score
@@ -35,4 +37,5 @@ from . import relationship_stage_history
 from . import res_company
 from . import res_config_settings
 from . import res_partner
+from . import res_partner_interaction_stats
 from . import res_partner_rfm

@@ -9,7 +9,10 @@ from odoo.exceptions import AccessError
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 
-from .res_partner import INTERACTION_STATS
+from .res_partner_interaction_stats import INTERACTION_FIGURES
+
+# Changing one of these moves an interaction between partners' or companies' statistics.
+COUNTED_FIELDS = {"partner_id", "date", "company_id"}
 
 FOLLOW_UP_FIELDS = ("next_activity_type_id", "next_activity_date", "next_activity_summary", "next_activity_user_id")
 
@@ -77,8 +80,6 @@ class RelationshipInteraction(models.Model):
             if self.env.context.get("import_file") and vals.get("source", "manual") == "manual":
                 vals["source"] = "import"
             follow_ups.append({key: vals.pop(key, False) for key in FOLLOW_UP_FIELDS})
-        Partner = self.env["res.partner"]
-        pending = Partner._interaction_stats_pending()
         # Per-record work of mail.thread that interactions do not need (make bench P3):
         # mail_create_nolog: an interaction is itself the note of what happened; a "created" message in its
         # chatter would repeat its author and date, and double the rows written.
@@ -86,9 +87,27 @@ class RelationshipInteraction(models.Model):
         interactions = super(RelationshipInteraction, self.with_context(
             mail_create_nolog=True, mail_notrack=True)).create(vals_list)
         interactions = interactions.with_env(self.env)
-        Partner._interaction_stats_add(interactions, pending)
+        self.env["relationship.partner.stat"]._add_interactions(interactions)
         interactions._schedule_follow_ups(follow_ups)
         return interactions
+
+    def write(self, vals):
+        if not COUNTED_FIELDS & set(vals):
+            return super().write(vals)
+        before = self._counted_partners()
+        result = super().write(vals)
+        self.env["relationship.partner.stat"]._recount(before | self._counted_partners())
+        return result
+
+    def unlink(self):
+        before = self._counted_partners()
+        result = super().unlink()
+        self.env["relationship.partner.stat"]._recount(before)
+        return result
+
+    def _counted_partners(self):
+        """Ids of the partners whose statistics count these interactions (partner and commercial partner)."""
+        return set(self.partner_id.ids) | set(self.commercial_partner_id.ids)
 
     @api.model
     def _add_precomputed_values(self, vals_list):
@@ -122,8 +141,6 @@ class RelationshipInteraction(models.Model):
         cannot fail on it, so no savepoint is needed to protect the e-mail.
         """
         Partner = self.env["res.partner"]
-        # counters due for a recount (a contact changed company) are recounted now, the new rows added after
-        Partner.flush_model(INTERACTION_STATS)
         now, uid = self.env.cr.now(), self.env.uid
         rows = []
         for vals in vals_list:
@@ -140,21 +157,21 @@ class RelationshipInteraction(models.Model):
             """WITH new AS (
                    INSERT INTO relationship_interaction (%(columns)s) VALUES %(values)s
                    ON CONFLICT DO NOTHING
-                   RETURNING id, partner_id, commercial_partner_id, date
+                   RETURNING id, partner_id, commercial_partner_id, company_id, date
                ), added AS (
-                   SELECT owner AS id, count(*) AS added, max(new.date) AS last
+                   SELECT owner AS partner_id, new.company_id, count(*) AS added, max(new.date) AS last
                      FROM new, unnest(ARRAY[new.partner_id, NULLIF(new.commercial_partner_id, new.partner_id)])
                           AS owner
                     WHERE owner IS NOT NULL
-                    GROUP BY owner
+                    GROUP BY owner, new.company_id
                ), counted AS (%(update)s)
                SELECT id FROM new""",
             columns=SQL(", ").join(map(SQL.identifier, columns)), values=values,
-            update=Partner._interaction_stats_update_sql(SQL("added AS v"))))
+            update=self.env["relationship.partner.stat"]._add_sql(SQL("added AS v"))))
         interactions = self.browse(row[0] for row in self.env.cr.fetchall())
         partner_ids = {vals[name] for vals in rows for name in ("partner_id", "commercial_partner_id")} - {False, None}
         Partner.browse(partner_ids).invalidate_recordset(
-            [*INTERACTION_STATS, "interaction_ids", "commercial_interaction_ids"])
+            [*INTERACTION_FIGURES, "interaction_ids", "commercial_interaction_ids"])
         return interactions
 
     @api.model

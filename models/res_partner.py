@@ -1,22 +1,14 @@
-from collections import defaultdict
-from datetime import timedelta
-
 from odoo import _
 from odoo import api
 from odoo import fields
 from odoo import models
 from odoo.exceptions import AccessError
 from odoo.exceptions import UserError
-from odoo.osv.expression import AND
-from odoo.osv.expression import OR
-from odoo.tools import SQL
 
-NEVER_CONTACTED_DAYS = 99999
-# Partners reminded per transaction by the contact-cadence cron.
-CADENCE_BATCH_SIZE = 200
-INTERACTION_STATS = ("interaction_count", "last_interaction_date")
+from .res_partner_interaction_stats import INTERACTION_FIGURES
+
 # Kept up to date by the addon only (interaction statistics): users never write them.
-COMPUTED_BY_ADDON = INTERACTION_STATS
+COMPUTED_BY_ADDON = INTERACTION_FIGURES
 
 # Cleared when a person's data is erased (bank accounts are unlinked).
 PARTNER_ERASED_FIELDS = [
@@ -28,11 +20,11 @@ GDPR_FLAGS = {"gdpr_restricted", "gdpr_objected"}
 
 
 class ResPartnerComputedGuard(models.Model):
-    """Drops the addon's counters and stage date from users' create and write (first in file, last in MRO).
+    """Drops the addon's interaction figures from users' create and write (last in MRO but the figures').
 
-    Readonly in the views is no protection: an RPC call could set them. They are dropped rather than
-    refused because Odoo's contact merge writes every stored field of the merged contacts back, these
-    included. The addon itself writes them as superuser.
+    Readonly in the views is no protection: an RPC call could send them. They are computed from
+    relationship.partner.stat, which only the addon writes; dropped rather than refused, as before they
+    were stored, because imports and Odoo's contact merge may send them back unchanged.
     """
 
     _inherit = "res.partner"
@@ -60,85 +52,6 @@ class ResPartner(models.Model):
     interaction_ids = fields.One2many("relationship.interaction", "partner_id", string="Interactions")
     commercial_interaction_ids = fields.One2many(
         "relationship.interaction", "commercial_partner_id", string="Company Interactions")
-    # stored with the last contact date (one grouped query computes both): the partner list shows
-    # them at no extra query (make bench, P2)
-    interaction_count = fields.Integer(compute="_compute_interaction_stats", store=True)
-    last_interaction_date = fields.Datetime(
-        compute="_compute_interaction_stats", store=True, index=True, string="Last Contact")
-
-    days_since_last_interaction = fields.Integer(
-        compute="_compute_days_since_last_interaction", search="_search_days_since_last_interaction",
-        string="Days Since Last Contact", help="Partners never contacted count as not contacted for 99999 days.")
-    # no default: nothing is written to every partner at install; empty means the settings' cadence
-    contact_cadence_days = fields.Integer(
-        string="Contact Cadence (days)", aggregator=None,
-        help="Contact this partner at least every this many days; empty (0) means the default cadence of the "
-             "settings.")
-    needs_attention = fields.Boolean(
-        compute="_compute_needs_attention", search="_search_needs_attention",
-        help="The contact cadence is exceeded: nobody talked to this partner within the cadence.")
-
-    _sql_constraints = [
-        ("contact_cadence_days_positive", "CHECK(contact_cadence_days >= 0)",
-         "The contact cadence cannot be negative: enter a number of days, or 0 for the default cadence."),
-    ]
-
-    @api.model
-    def _default_contact_cadence_days(self):
-        value = self.env["ir.config_parameter"].sudo().get_param("customer_relationship.default_cadence_days", "30")
-        try:
-            return max(int(value), 0)
-        except ValueError:
-            return 0
-
-    @api.depends("last_interaction_date")
-    def _compute_days_since_last_interaction(self):
-        now = fields.Datetime.now()
-        for partner in self:
-            last = partner.last_interaction_date
-            partner.days_since_last_interaction = (now - last).days if last else NEVER_CONTACTED_DAYS
-
-    def _search_days_since_last_interaction(self, operator, value):
-        """Turn “not contacted for N days” into a range on the stored, indexed last contact date."""
-        if operator not in ("<", "<=", ">", ">=", "=") or not isinstance(value, int):
-            raise UserError(_("Filter “Days Since Last Contact” with a whole number of days and <, <=, >, >= or =."))
-        now = fields.Datetime.now()
-        # days = floor((now - last) / 1 day): days >= N  <=>  last <= now - N days
-        def at_least(days):
-            return [("last_interaction_date", "<=", now - timedelta(days=days))]
-
-        def below(days):
-            return [("last_interaction_date", ">", now - timedelta(days=days))]
-        never = [("last_interaction_date", "=", False)]
-        if operator == ">=":
-            return OR([at_least(value), never])
-        if operator == ">":
-            return OR([at_least(value + 1), never])
-        if operator == "<":
-            return below(value)
-        if operator == "<=":
-            return below(value + 1)
-        return AND([at_least(value), below(value + 1)])
-
-    @api.depends("last_interaction_date", "contact_cadence_days")
-    def _compute_needs_attention(self):
-        now = fields.Datetime.now()
-        default = self._default_contact_cadence_days()
-        for partner in self:
-            cadence = partner.contact_cadence_days or default
-            last = partner.last_interaction_date
-            partner.needs_attention = bool(cadence) and (not last or last <= now - timedelta(days=cadence))
-
-    def _search_needs_attention(self, operator, value):
-        if operator not in ("=", "!=") or not isinstance(value, bool):
-            raise UserError(_("The “Needs Attention” filter only accepts “is set” or “is not set”."))
-        self.flush_model(["last_interaction_date", "contact_cadence_days"])
-        cadence = SQL("COALESCE(NULLIF(contact_cadence_days, 0), %s)", self._default_contact_cadence_days())
-        overdue = SQL(
-            """(SELECT id FROM res_partner WHERE %(cadence)s > 0 AND (last_interaction_date IS NULL
-                OR last_interaction_date <= %(now)s - %(cadence)s * INTERVAL '1 day'))""",
-            cadence=cadence, now=fields.Datetime.now())
-        return [("id", "in" if (operator == "=") == value else "not in", overdue)]
 
     def action_log_interaction(self):
         """Quick form to log an interaction with this partner."""
@@ -166,121 +79,6 @@ class ResPartner(models.Model):
         # public buttons: an RPC call on several contacts gets a sentence, not "Expected singleton"
         if len(self) != 1:
             raise UserError(_("Open the interactions of one contact at a time."))
-
-    @api.model
-    def _cadence_reminder_domain(self, activity_type):
-        """Partners owed a reminder: in an open or customer stage of a pipeline, cadence exceeded, none open.
-
-        Never users' partners (archived users such as OdooBot included), the database's own companies,
-        archived partners, or contacts of a company (reminded through their company, which counts their
-        interactions).
-        """
-        return [
-            ("needs_attention", "=", True),
-            "|", ("is_company", "=", True), ("parent_id", "=", False),
-            # Nobody is reminded to contact a person who objected or whose processing is restricted (GDPR).
-            ("gdpr_objected", "=", False), ("gdpr_restricted", "=", False),
-            ("relationship_membership_ids", "any", [("active", "=", True), ("stage_type", "in", ("open", "customer"))]),
-            ("id", "not in", SQL("(SELECT partner_id FROM res_users WHERE partner_id IS NOT NULL)")),
-            ("id", "not in", SQL("(SELECT partner_id FROM res_company WHERE partner_id IS NOT NULL)")),
-            ("id", "not in", SQL(
-                "(SELECT res_id FROM mail_activity WHERE res_model = 'res.partner' AND activity_type_id = %s)",
-                activity_type.id)),
-        ]
-
-    @api.model
-    def _cron_contact_cadence(self, batch_size=CADENCE_BATCH_SIZE):
-        """One “Contact customer” activity per partner owed a reminder, one batch per transaction.
-
-        The cron commits after each batch and runs again at once while partners remain (Odoo's cron
-        progress), so row locks (SKIP LOCKED: two workers never handle the same partner) stay short.
-        """
-        activity_type = self.env.ref("customer_relationship.mail_activity_type_contact_customer")
-        domain = self._cadence_reminder_domain(activity_type)
-        batch = self.search(domain, limit=batch_size, order="id")
-        locked = self.browse()
-        if batch:
-            self.env.cr.execute(SQL(
-                "SELECT id FROM res_partner WHERE id IN %s FOR UPDATE SKIP LOCKED", tuple(batch.ids)))
-            locked = self.browse(sorted(row[0] for row in self.env.cr.fetchall()))
-        model_id = self.env["ir.model"]._get_id("res.partner")
-        today = fields.Date.context_today(self)
-        admin = self.env.ref("base.user_admin")
-        self.env["mail.activity"].sudo().create([{
-            "res_model_id": model_id,
-            "res_id": partner.id,
-            "activity_type_id": activity_type.id,
-            "summary": _("Not contacted for %(days)s days", days=partner.days_since_last_interaction)
-            if partner.last_interaction_date else _("Never contacted"),
-            "user_id": (partner.user_id or admin).id,
-            "date_deadline": today,
-        } for partner in locked])
-        remaining = self.search_count(domain) if len(batch) == batch_size else 0
-        self.env["ir.cron"]._notify_progress(done=len(locked), remaining=remaining)
-        return locked
-
-    def _interaction_owner_domain(self):
-        """Companies (commercial partners) count their contacts' interactions too."""
-        commercial = self.filtered(lambda p: p.commercial_partner_id == p)
-        return commercial, self - commercial
-
-    @api.depends("interaction_ids.date", "commercial_interaction_ids.date", "commercial_partner_id")
-    def _compute_interaction_stats(self):
-        stats = self._interaction_stats()
-        for partner in self:
-            partner.last_interaction_date, partner.interaction_count = stats.get(partner.id, (False, 0))
-
-    @api.model
-    def _interaction_stats_pending(self):
-        """Partners whose interaction statistics are already due for a full recount."""
-        return self.union(*(self.env.records_to_compute(self._fields[name]) for name in INTERACTION_STATS))
-
-    @api.model
-    def _interaction_stats_add(self, interactions, pending):
-        """Add new interactions to their partners' statistics in one UPDATE.
-
-        The stored compute would recount every interaction of the partner (10,000 for a busy customer,
-        make bench P4). Partners already due for a recount (``pending``, e.g. re-parented) keep it.
-        """
-        added = defaultdict(lambda: [0, None])
-        for interaction in interactions:
-            for partner_id in {interaction.partner_id.id, interaction.commercial_partner_id.id} - {False}:
-                count, last = added[partner_id]
-                added[partner_id] = [count + 1, max(last, interaction.date) if last else interaction.date]
-        partners = self.browse(added) - pending
-        if not partners:
-            return
-        for name in INTERACTION_STATS:
-            self.env.remove_to_compute(self._fields[name], partners)
-        self.flush_model(INTERACTION_STATS)
-        self.env.cr.execute(self._interaction_stats_update_sql(SQL(
-            "(VALUES %s) AS v(id, added, last)",
-            SQL(", ").join(SQL("(%s, %s, %s::timestamp)", pid, *added[pid]) for pid in partners.ids))))
-        partners.invalidate_recordset(INTERACTION_STATS)
-
-    @api.model
-    def _interaction_stats_update_sql(self, added):
-        """UPDATE adding ``added`` (a relation of partner id, number of new interactions, latest date)."""
-        return SQL(
-            """UPDATE res_partner p
-                  SET interaction_count = COALESCE(p.interaction_count, 0) + v.added,
-                      last_interaction_date = GREATEST(p.last_interaction_date, v.last)
-                 FROM %s
-                WHERE p.id = v.id""", added)
-
-    def _interaction_stats(self):
-        """{partner id: (last date, count)}: one grouped query per kind of partner, whatever their number."""
-        result = {}
-        Interaction = self.env["relationship.interaction"].sudo()
-        commercial, contacts = self._interaction_owner_domain()
-        for records, field in ((commercial, "commercial_partner_id"), (contacts, "partner_id")):
-            ids = [pid for pid in records.ids if pid]
-            if not ids:
-                continue
-            for partner, last, count in Interaction._read_group(
-                    [(field, "in", ids)], [field], ["date:max", "__count"]):
-                result[partner.id] = (last, count)
-        return result
 
     # ------------------------------------------------------------------
     # Pipelines and stages

@@ -220,6 +220,21 @@ class TestAccessAttacks(RelationshipCase):
                                  {"id": 0, "interaction_count": 0, "last_interaction_date": False})
         self.assertEqual(partner.interaction_count, 1)
 
+    def test_internal_user_reads_no_interaction_figure(self):
+        """Plain internal users read no interaction, so no count, date or filter built from them either."""
+        as_internal = self.hidden_partner.with_user(self.user_internal)
+        self.env.invalidate_all()
+        for name in ("interaction_count", "last_interaction_date", "days_since_last_interaction", "needs_attention"):
+            with self.subTest(field=name):
+                with self.assertRaises(AccessError):
+                    as_internal.read([name])
+                with self.assertRaises(AccessError):
+                    as_internal.search([(name, "!=", False)])
+        with self.assertRaises(AccessError):
+            as_internal._read_group([], ["last_interaction_date:month"], ["__count"])
+        view = self.env["res.partner"].with_user(self.user_internal).get_views([(False, "search")])
+        self.assertNotIn("needs_attention", view["views"]["search"]["arch"])
+
     def test_contacts_in_a_stage_can_still_be_merged(self):
         pipeline = self.env["relationship.pipeline"].create({"name": "Merge"})
         stage = self.env["relationship.stage"].create({"name": "Lead", "pipeline_id": pipeline.id})

@@ -40,6 +40,9 @@ EXPECTED = {
     # RFM sources say what is measured from other models: administrators only define them (issue 14).
     "relationship.rfm.source": {
         "internal": "", "portal": "", "user": "r", "manager": "r", "officer": "r"},
+    # A partner's interaction figures per company: counted by the addon only (SQL), users read them.
+    "relationship.partner.stat": {
+        "internal": "", "portal": "", "user": "r", "manager": "r", "officer": "r"},
     # Written only by the RFM recomputation (bulk SQL): users read them.
     "relationship.segment.transition": {
         "internal": "", "portal": "", "user": "r", "manager": "r", "officer": "r"},

@@ -1,6 +1,9 @@
 """A user of company A never reads company B's records, for every addon model that carries company_id."""
+from datetime import datetime
+
 from odoo import Command
 from odoo.exceptions import AccessError
+from odoo.tests import freeze_time
 from odoo.tests import new_test_user
 from odoo.tests import tagged
 
@@ -215,3 +218,200 @@ class TestCompanyAttacks(RelationshipCase):
         self.assertEqual(goal.scope_user_id, goal.write_uid)
         self.assertEqual(forged.kind, "custom")
         forged.unlink()
+
+
+@tagged("post_install", "-at_install")
+@freeze_time("2026-06-30 12:00:00")
+class TestCompanyFigures(RelationshipCase):
+    """A partner's figures count only the interactions of the companies the user acts for (issue 14).
+
+    A contact shared by every company: company A called it 60 days ago (twice), company B 5 days ago
+    (three times). A's users must see A's figures only: B's calls are none of their business.
+    """
+
+    FIELDS = ["interaction_count", "last_interaction_date", "days_since_last_interaction", "needs_attention"]
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company_a = cls.env["res.company"].create({"name": "Figures A"})
+        cls.company_b = cls.env["res.company"].create({"name": "Figures B"})
+        user = "base.group_user,customer_relationship.group_relationship_user"
+        cls.user_a = new_test_user(cls.env, "cr_fig_a", groups=user, company_id=cls.company_a.id,
+                                   company_ids=[Command.set(cls.company_a.ids)])
+        cls.user_b = new_test_user(cls.env, "cr_fig_b", groups=user, company_id=cls.company_b.id,
+                                   company_ids=[Command.set(cls.company_b.ids)])
+        cls.user_ab = new_test_user(cls.env, "cr_fig_ab", groups=user, company_id=cls.company_a.id,
+                                    company_ids=[Command.set((cls.company_a | cls.company_b).ids)])
+        Partner = cls.env["res.partner"].with_context(relationship_no_pipeline=True)
+        cls.shared = Partner.create({"name": "Shared Customer", "is_company": True})
+        cls.contact = Partner.create({"name": "Shared Contact", "parent_id": cls.shared.id})
+        cls.log(cls.company_a, cls.contact, "2026-05-01 12:00:00", "2026-04-20 12:00:00")
+        cls.log(cls.company_b, cls.contact, "2026-06-25 12:00:00", "2026-06-20 12:00:00", "2026-06-10 12:00:00")
+
+    @classmethod
+    def log(cls, company, partner, *dates):
+        return cls.env["relationship.interaction"].create([
+            {"partner_id": partner.id, "subject": f"Call of {company.name}", "date": date, "company_id": company.id}
+            for date in dates])
+
+    def figures(self, user, partner=None, companies=None):
+        env = self.env(user=user, context={"allowed_company_ids": companies.ids} if companies else {})
+        env.invalidate_all()
+        return (partner or self.shared).with_env(env).read(self.FIELDS)[0]
+
+    def assertFigures(self, figures, count, last, days, attention):
+        self.assertEqual([figures[name] for name in self.FIELDS], [count, last, days, attention])
+
+    def test_each_company_reads_its_own_figures(self):
+        a_view = (2, datetime(2026, 5, 1, 12), 60, True)
+        for partner in (self.shared, self.contact):  # the company counts its contact's calls
+            with self.subTest(partner=partner.name):
+                self.assertFigures(self.figures(self.user_a, partner), *a_view)
+                self.assertFigures(self.figures(self.user_b, partner), 3, datetime(2026, 6, 25, 12), 5, False)
+                self.assertFigures(self.figures(self.user_ab, partner), 5, datetime(2026, 6, 25, 12), 5, False)
+                # the user of both companies, working in A only, sees A's figures
+                self.assertFigures(self.figures(self.user_ab, partner, self.company_a), *a_view)
+
+    def test_filters_and_groups_give_the_company_view(self):
+        domains = [[("needs_attention", "=", True)], [("days_since_last_interaction", ">=", 30)],
+                   [("days_since_last_interaction", ">=", 90)], [("last_interaction_date", ">", "2026-06-01")],
+                   [("interaction_count", ">", 2)], [("last_interaction_date", "=", False)]]
+        expected = {self.user_a: [True, True, False, False, False, False],
+                    self.user_b: [False, False, False, True, True, False],
+                    self.user_ab: [False, False, False, True, True, False]}
+        for user, found in expected.items():
+            Partner = self.env["res.partner"].with_user(user)
+            for domain, hit in zip(domains, found, strict=True):
+                with self.subTest(user=user.login, domain=domain):
+                    self.assertEqual(bool(Partner.search([("id", "=", self.shared.id), *domain])), hit)
+        groups = self.env["res.partner"].with_user(self.user_a).with_context(tz="UTC")._read_group(
+            [("id", "=", self.shared.id)], ["last_interaction_date:month"], ["__count"])
+        self.assertEqual(groups, [(datetime(2026, 5, 1), 1)], "grouped by A's last contact, not B's")
+        ordered = self.env["res.partner"].with_user(self.user_a).search(
+            [("id", "in", (self.shared | self.contact).ids)], order="interaction_count desc, id")
+        self.assertEqual(ordered.ids, (self.shared | self.contact).ids)
+
+    def test_b_never_changes_what_a_sees(self):
+        before = self.figures(self.user_a)
+        # B logs, moves and deletes its own calls: A's figures stay
+        new = self.log(self.company_b, self.contact, "2026-06-29 12:00:00")
+        self.assertEqual(self.figures(self.user_a), before)
+        b_calls = self.env["relationship.interaction"].search([("company_id", "=", self.company_b.id)])
+        b_calls.with_user(self.user_b).write({"date": "2026-06-30 08:00:00"})
+        self.assertEqual(self.figures(self.user_a), before)
+        (b_calls | new).unlink()
+        self.assertEqual(self.figures(self.user_a), before)
+        self.assertEqual(self.figures(self.user_b)["interaction_count"], 0)
+        # the contact leaving the company takes its calls along, for A as for B
+        self.log(self.company_b, self.contact, "2026-06-29 12:00:00")
+        self.contact.parent_id = False
+        self.assertFigures(self.figures(self.user_a), 0, False, 99999, True)
+        self.assertEqual(self.figures(self.user_a, self.contact)["interaction_count"], 2)
+        self.assertEqual(self.figures(self.user_b, self.contact)["interaction_count"], 1)
+
+    def test_statistics_rows_follow_the_company_rule(self):
+        Stat = self.env["relationship.partner.stat"]
+        rows = Stat.with_user(self.user_a).search([("partner_id", "in", (self.shared | self.contact).ids)])
+        self.assertEqual(set(rows.mapped("company_id.id")), {self.company_a.id})
+        self.assertEqual(sorted(rows.mapped("interaction_count")), [2, 2])
+        b_row = Stat.search([("partner_id", "=", self.shared.id), ("company_id", "=", self.company_b.id)])
+        with self.assertRaises(AccessError):
+            b_row.with_user(self.user_a).read(["interaction_count"])
+
+    def test_migration_fills_the_same_rows(self):
+        """migrations/18.0.2.0.0/post-statistics.py: one statement gives the rows that logging maintained."""
+        import importlib.util
+        from pathlib import Path
+
+        path = Path(__file__).parent.parent / "migrations" / "18.0.2.0.0" / "post-statistics.py"
+        spec = importlib.util.spec_from_file_location("post_statistics", path)
+        migration = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(migration)
+        self.log(self.company_a, self.shared, "2026-06-01 12:00:00")
+        self.env["relationship.interaction"].create({"partner_id": self.contact.id, "subject": "No company",
+                                                     "company_id": False, "date": "2026-06-02 12:00:00"})
+        query = """SELECT partner_id, company_id, interaction_count, last_interaction_date
+                     FROM relationship_partner_stat ORDER BY partner_id, company_id"""
+        self.env.flush_all()
+        self.env.cr.execute(query)
+        kept = self.env.cr.fetchall()
+        self.env.cr.execute("DELETE FROM relationship_partner_stat")
+        migration.migrate(self.env.cr, "18.0.1.0.0")
+        self.env.cr.execute(query)
+        self.assertEqual(self.env.cr.fetchall(), kept)
+        self.assertIn((self.shared.id, None, 1, datetime(2026, 6, 2, 12)), kept)
+
+    def test_stats_cannot_be_forged(self):
+        row = self.env["relationship.partner.stat"].search(
+            [("partner_id", "=", self.shared.id), ("company_id", "=", self.company_a.id)])
+        manager = new_test_user(self.env, "cr_fig_manager", company_id=self.company_a.id,
+                                company_ids=[Command.set(self.company_a.ids)],
+                                groups="base.group_user,customer_relationship.group_relationship_manager")
+        for user in (self.user_a, manager, self.env.ref("base.user_admin")):
+            Stat = self.env["relationship.partner.stat"].with_user(user)
+            with self.subTest(user=user.login):
+                with self.assertRaises(AccessError):
+                    Stat.create({"partner_id": self.shared.id, "company_id": self.company_a.id,
+                                 "interaction_count": 99999})
+                with self.assertRaises(AccessError):
+                    row.with_user(user).write({"last_interaction_date": "2030-01-01 00:00:00"})
+                with self.assertRaises(AccessError):
+                    row.with_user(user).unlink()
+                # nor through the partner: the figures are dropped from users' writes
+                self.shared.with_user(user).write({"interaction_count": 99999, "last_interaction_date": False})
+        self.assertFigures(self.figures(self.user_a), 2, datetime(2026, 5, 1, 12), 60, True)
+
+    def test_cadence_reminders_use_each_company_figures(self):
+        stage_type = "open"
+        pipelines = self.env["relationship.pipeline"].create([
+            {"name": f"Cadence {company.name}", "company_id": company.id,
+             "stage_ids": [Command.create({"name": "Talking", "stage_type": stage_type})]}
+            for company in (self.company_a, self.company_b)])
+        Partner = self.env["res.partner"].with_context(relationship_no_pipeline=True)
+        of_a, of_b = Partner.create([{"name": f"Customer of {c.name}", "is_company": True, "company_id": c.id}
+                                     for c in (self.company_a, self.company_b)])
+        self.env["relationship.pipeline.membership"].create([
+            {"partner_id": partner.id, "pipeline_id": pipeline.id}
+            for partner, pipeline in ((of_a, pipelines[0]), (of_b, pipelines[1]), (self.shared, pipelines[1]))])
+        # B called A's customer yesterday, A never did: A is reminded; B called its own: not reminded
+        self.log(self.company_b, of_a, "2026-06-29 12:00:00")
+        self.log(self.company_b, of_b, "2026-06-29 12:00:00")
+        reminded = self.env["res.partner"]._cron_contact_cadence()
+        self.assertEqual(reminded & (of_a | of_b | self.shared), of_a)
+        activity = self.env["mail.activity"].search([("res_model", "=", "res.partner"), ("res_id", "=", of_a.id)])
+        self.assertEqual(activity.summary, "Never contacted")
+        # the shared contact is in B's pipeline: B's figures (5 days) and not A's (60 days) decide
+        self.assertFalse(self.env["mail.activity"].search([("res_model", "=", "res.partner"),
+                                                           ("res_id", "=", self.shared.id)]))
+
+
+@tagged("post_install", "-at_install")
+class TestPartnerListQueriesPerCompany(RelationshipCase):
+    """The figures of a page of partners cost one query for a user of several companies too."""
+
+    def test_query_count_does_not_grow_with_partners(self):
+        company_b = self.env["res.company"].create({"name": "Queries B"})
+        user = new_test_user(self.env, "cr_fig_queries", company_id=self.env.company.id,
+                             company_ids=[Command.set((self.env.company | company_b).ids)],
+                             groups="base.group_user,customer_relationship.group_relationship_user")
+        Partner = self.env["res.partner"].with_context(relationship_no_pipeline=True)
+        spec = {"display_name": {}, "interaction_count": {}, "last_interaction_date": {},
+                "days_since_last_interaction": {}, "needs_attention": {}}
+
+        def queries(count):
+            partners = Partner.create([{"name": f"Page {n}"} for n in range(count)])
+            self.env["relationship.interaction"].create([
+                {"partner_id": p.id, "subject": "Call", "company_id": company.id}
+                for p in partners for company in (self.env.company, company_b)])
+            as_user = partners.with_user(user).with_context(
+                allowed_company_ids=(self.env.company | company_b).ids)
+            as_user.web_search_read([("id", "in", partners.ids)], spec)  # warms the caches
+            self.env.flush_all()
+            self.env.invalidate_all()
+            before = self.env.cr.sql_log_count
+            result = as_user.web_search_read([("id", "in", partners.ids)], spec)
+            self.assertEqual({r["interaction_count"] for r in result["records"]}, {2})
+            return self.env.cr.sql_log_count - before
+
+        self.assertEqual(queries(10), queries(80))

@@ -5,6 +5,7 @@ from os.path import join
 
 from psycopg2 import IntegrityError
 
+from odoo import Command
 from odoo.exceptions import UserError
 from odoo.exceptions import ValidationError
 from odoo.tests import freeze_time
@@ -54,14 +55,14 @@ class TestInteractionCounters(InteractionCase):
         interactions[1].unlink()
         self.assertEqual(self.contact_a.last_interaction_date, datetime(2026, 1, 10, 10))
         self.assertEqual(self.company.interaction_count, 1)
-        # The stored date is what the list sorts and filters on: check the database, not the cache.
-        self.env.flush_all()
-        self.env.cr.execute("SELECT last_interaction_date FROM res_partner WHERE id = %s", [self.company.id])
-        self.assertEqual(self.env.cr.fetchone()[0], datetime(2026, 1, 10, 10))
+        # The stored statistics are what the list sorts and filters on: check the database, not the cache.
+        self.assertEqual(self._stored_stats(self.company), {self.company.id: (1, datetime(2026, 1, 10, 10))})
+        self.assertEqual(self._stored_stats(self.contact_b), {}, "no interaction left: no row")
 
     def _stored_stats(self, partners):
         self.env.flush_all()
-        self.env.cr.execute("SELECT id, interaction_count, last_interaction_date FROM res_partner WHERE id IN %s",
+        self.env.cr.execute("""SELECT partner_id, SUM(interaction_count), MAX(last_interaction_date)
+                                 FROM relationship_partner_stat WHERE partner_id IN %s GROUP BY partner_id""",
                             [tuple(partners.ids)])
         return {pid: (count, last) for pid, count, last in self.env.cr.fetchall()}
 
@@ -70,13 +71,14 @@ class TestInteractionCounters(InteractionCase):
         self._log(self.contact_a, "2026-03-01 10:00:00")
         self._log(self.solo, "2026-03-01 10:00:00")
         Interaction = self.env["relationship.interaction"]
+        Stat = self.env["relationship.partner.stat"]
         recounts = []
-        original = type(self.env["res.partner"])._interaction_stats
+        original = type(Stat)._recount
 
-        def counting(partners):
-            recounts.append(partners)
-            return original(partners)
-        self.patch(type(self.env["res.partner"]), "_interaction_stats", counting)
+        def counting(stat, partner_ids):
+            recounts.append(partner_ids)
+            return original(stat, partner_ids)
+        self.patch(type(Stat), "_recount", counting)
         Interaction.create([  # an older one must not move the last contact back
             {"partner_id": self.contact_a.id, "subject": "Older", "date": "2026-01-05 10:00:00"},
             {"partner_id": self.contact_b.id, "subject": "B", "date": "2026-04-01 10:00:00"},
@@ -87,8 +89,25 @@ class TestInteractionCounters(InteractionCase):
             self.contact_b.id: (1, datetime(2026, 4, 1, 10)), self.solo.id: (2, datetime(2026, 5, 1, 10))})
         self.assertEqual(recounts, [], "creating interactions adds to the counters, it does not recount")
         # the same figures as a full recount
-        self.assertEqual({pid: (count, last) for pid, (last, count) in original(everyone).items()},
-                         self._stored_stats(everyone))
+        added = self._stored_stats(everyone)
+        original(Stat, everyone.ids)
+        self.assertEqual(self._stored_stats(everyone), added)
+
+    def test_merging_contacts_keeps_counters_right(self):
+        self._log(self.contact_b, "2026-03-01 10:00:00")
+        self._log(self.solo, "2026-04-01 10:00:00")
+        self._log(self.solo, "2026-01-01 10:00:00")
+        wizard = self.env["base.partner.merge.automatic.wizard"].create(
+            {"partner_ids": [Command.set((self.solo | self.contact_b).ids)], "dst_partner_id": self.solo.id})
+        wizard.action_merge()
+        self.assertFalse(self.contact_b.exists())
+        # Ece's call moved to Deniz, who took Ece's company in the merge: Kuzey Lojistik counts all three
+        self.assertEqual(self.solo.parent_id, self.company)
+        last = datetime(2026, 4, 1, 10)
+        self.assertEqual(self._stored_stats(self.solo | self.company),
+                         {self.solo.id: (3, last), self.company.id: (3, last)})
+        self.assertEqual((self.solo.interaction_count, self.company.interaction_count), (3, 3))
+        self.assertEqual(self.solo.interaction_ids.commercial_partner_id, self.company)
 
     def test_partner_due_for_recount_keeps_it(self):
         self._log(self.solo, "2026-03-01 10:00:00")
@@ -211,8 +230,8 @@ class TestContactCadence(InteractionCase):
         self._in_pipeline(partners)
         Cron = self.env["res.partner"].with_context(active_test=True)
         with freeze_time("2026-06-30 12:00:00"):
-            before = self.env["res.partner"].search_count(
-                Cron._cadence_reminder_domain(self.env.ref("customer_relationship.mail_activity_type_contact_customer")))
+            passes = Cron._cadence_passes(self.env.ref("customer_relationship.mail_activity_type_contact_customer"))
+            before = sum(partners.search_count(domain) for partners, domain in passes)
             done = self.env["res.partner"].browse()
             for _run in range(before // 2 + 2):
                 batch = Cron._cron_contact_cadence(batch_size=2)
@@ -381,7 +400,10 @@ class TestCaptureQueries(InteractionCase):
 
 
 class TestPartnerListQueries(InteractionCase):
-    COLUMNS = {"last_interaction_date": {}, "days_since_last_interaction": {}, "interaction_count": {}}
+    """make bench P2: the figures of a page of partners cost one query, whatever the partners and interactions."""
+
+    COLUMNS = {"last_interaction_date": {}, "days_since_last_interaction": {}, "interaction_count": {},
+               "needs_attention": {}}
 
     def _read_list(self, partners, columns=None):
         columns = self.COLUMNS if columns is None else columns
@@ -391,24 +413,44 @@ class TestPartnerListQueries(InteractionCase):
         partners.web_search_read([("id", "in", partners.ids)], {"display_name": {}, **columns})
         return self.env.cr.sql_log_count - before
 
-    def test_list_columns_cost_constant_queries(self):
+    def test_list_columns_cost_one_query(self):
         Partner = self.env["res.partner"].with_context(relationship_no_pipeline=True)
         partners = Partner.create([{"name": f"List {i}"} for i in range(80)])
         self.env["relationship.interaction"].create([
             {"partner_id": p.id, "subject": "One", "date": "2026-01-01 10:00:00"} for p in partners])
+        self._read_list(partners)  # warms the caches (settings' cadence)
         one_each = self._read_list(partners)
+        self.assertEqual(one_each, self._read_list(partners, {}) + 1, "the four columns cost one query together")
+        more = Partner.create([{"name": f"More {i}"} for i in range(80)])
         self.env["relationship.interaction"].create([
             {"partner_id": p.id, "subject": f"More {n}", "date": "2026-01-02 10:00:00"}
-            for p in partners for n in range(9)])
-        self.assertEqual(self._read_list(partners), one_each)
-        self.assertEqual(one_each, self._read_list(partners, {}), "the columns cost no query of their own")
+            for p in partners | more for n in range(9)])
+        self.assertEqual(self._read_list(partners | more), one_each, "twice the partners, ten times the rows")
         self.env.flush_all()
         self.env.invalidate_all()
         with self.assertQueryCount(__system__=one_each):
             result = partners.web_search_read([("id", "in", partners.ids)], {
-                "display_name": {}, "last_interaction_date": {}, "days_since_last_interaction": {},
-                "interaction_count": {}})
+                "display_name": {}, **self.COLUMNS})
         self.assertEqual({r["interaction_count"] for r in result["records"]}, {10})
+
+    def test_list_sorts_and_groups_by_last_contact(self):
+        early, late, never = self.env["res.partner"].with_context(relationship_no_pipeline=True).create(
+            [{"name": name} for name in ("Early", "Late", "Never")])
+        self._log(early, "2026-01-15 10:00:00")
+        self._log(late, "2026-03-15 10:00:00")
+        mine = early | late | never
+        Partner = self.env["res.partner"].with_context(tz="UTC")
+        self.assertEqual(Partner.search([("id", "in", mine.ids)], order="last_interaction_date desc"),
+                         never + late + early, "never contacted first (NULL), then the latest")
+        groups = dict(Partner._read_group([("id", "in", mine.ids)], ["last_interaction_date:month"], ["__count"]))
+        self.assertEqual(groups, {datetime(2026, 1, 1): 1, datetime(2026, 3, 1): 1, False: 1})
+        fields = Partner.fields_get(["last_interaction_date", "interaction_count"], ["sortable", "groupable"])
+        self.assertTrue(all(f["sortable"] and f["groupable"] for f in fields.values()), fields)
+        self.assertEqual(Partner.search([("id", "in", mine.ids), ("interaction_count", ">=", 1)]), early | late)
+        self.assertEqual(Partner.search([("id", "in", mine.ids), ("interaction_count", "=", 0)]), never)
+        self.assertEqual(Partner.search([("id", "in", mine.ids), ("last_interaction_date", "<", "2026-02-01")]),
+                         early)
+        self.assertEqual(Partner.search([("id", "in", mine.ids), ("last_interaction_date", "=", False)]), never)
 
 
 class TestCsvImport(InteractionCase):

@@ -4,7 +4,7 @@ from odoo.tools.populate import populate_models
 from .test_pipeline_stages import PipelineCase
 
 POPULATED = ["res.partner", "relationship.interaction", "relationship.pipeline.membership",
-             "relationship.stage.history"]
+             "relationship.stage.history", "relationship.partner.stat"]
 
 
 class TestPopulate(PipelineCase):
