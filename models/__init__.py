@@ -16,6 +16,7 @@ from . import mail_thread
 from . import relationship_goal
 from . import relationship_goal_measurement
 from . import relationship_interaction
+from . import relationship_interaction_chatter
 from . import relationship_kpi
 from . import relationship_overview
 from . import relationship_pipeline
@@ -26,4 +27,5 @@ from . import relationship_stage
 from . import relationship_stage_history
 from . import res_config_settings
 from . import res_partner
+from . import res_partner_card
 from . import res_partner_rfm
