@@ -37,12 +37,12 @@ class ResPartnerCard(models.Model):
             partner.relationship_last_contact = partner._relationship_last_contact_text()
 
     def _relationship_last_contact_text(self):
-        """"Never", "less than a day ago", "1 day ago" or "12 days ago": the days of the filters (24-hour days)."""
+        """"Never", "Less than a day ago", "1 day ago" or "12 days ago": the days of the filters (24-hour days)."""
         if not self.last_interaction_date:
             return _("Never")
         days = self.days_since_last_interaction
         if days <= 0:  # an interaction may be dated up to a day ahead
-            return _("less than a day ago")
+            return _("Less than a day ago")
         if days == 1:
             return _("1 day ago")
         return _("%(days)s days ago", days=formatLang(self.env, days, digits=0))

@@ -108,8 +108,8 @@ class TestCardFigures(CardCase):
         with freeze_time("2026-06-15 12:00:00"):
             self.assertEqual(self.person.relationship_last_contact, "Never")
             self.Interaction.create({"partner_id": self.contact.id, "subject": "A", "date": "2026-06-15 08:00:00"})
-            self.assertEqual(self.contact.relationship_last_contact, "less than a day ago")
-            self.assertEqual(self.company.relationship_last_contact, "less than a day ago", "the company's contact")
+            self.assertEqual(self.contact.relationship_last_contact, "Less than a day ago")
+            self.assertEqual(self.company.relationship_last_contact, "Less than a day ago", "the company's contact")
             self.Interaction.create({"partner_id": self.person.id, "subject": "B", "date": "2026-06-14 11:00:00"})
             self.assertEqual(self.person.relationship_last_contact, "1 day ago")
         with freeze_time("2029-11-01 12:00:00"):
@@ -158,7 +158,7 @@ class TestCardFigures(CardCase):
         many, rows = read(partners)
         self.assertEqual(few, many)
         self.assertEqual(sorted({row["relationship_last_contact"] for row in rows}),
-                         ["Never", "less than a day ago"])
+                         ["Less than a day ago", "Never"])
         for view_type in ("list", "kanban"):
             arch = Partner.with_user(self.user_rel).get_views([(False, view_type)])["views"][view_type]["arch"]
             self.assertIn('name="relationship_stage_id"', arch, view_type)
