@@ -35,7 +35,9 @@ class RelationshipInteractionChatter(models.Model):
         return result
 
     def _relationship_chatter_rows(self):
-        """(interaction id, partner id, body, date, company id) of each interaction's chatter message.
+        """(interaction id, partner id, body, date, company id, author id, author e-mail) of each chatter message.
+
+        The author is who logged the interaction.
 
         The body links to the interaction the way Odoo's chatter links records (data-oe-model, data-oe-id: a
         click opens it in the web client), with a real address for a new tab.
@@ -45,6 +47,7 @@ class RelationshipInteractionChatter(models.Model):
         outcomes = dict(self._fields["outcome"]._description_selection(self.env))
         rows = []
         for interaction in self:
+            author = interaction.create_uid.partner_id
             details = [channels.get(interaction.channel), directions.get(interaction.direction)]
             if interaction.outcome:
                 details.append(outcomes[interaction.outcome])
@@ -54,7 +57,7 @@ class RelationshipInteractionChatter(models.Model):
                             'data-oe-id="%s">%s</a>') % (interaction.id, interaction.id, interaction.subject),
                 details=", ".join(filter(None, details)))
             rows.append((interaction.id, interaction.partner_id.id, body, interaction.date,
-                         interaction.company_id.id or None))
+                         interaction.company_id.id or None, author.id or None, author.email_formatted or None))
         return rows
 
     def _relationship_post_to_chatter(self):
@@ -63,11 +66,10 @@ class RelationshipInteractionChatter(models.Model):
             return
         Message = self.env["mail.message"]
         subtype_id = self.env["ir.model.data"]._xmlid_to_res_id("customer_relationship.mt_interaction")
-        author = self.env.user.partner_id
         now, uid = self.env.cr.now(), self.env.uid
         values = SQL(", ").join(
-            SQL("(%s::integer, %s::integer, %s::text, %s::timestamp, %s::integer, %s::varchar)",
-                *row, generate_tracking_message_id(f"{row[1]}-res.partner"))
+            SQL("(%s::integer, %s::integer, %s::text, %s::timestamp, %s::integer, %s::integer, %s::varchar, "
+                "%s::varchar)", *row, generate_tracking_message_id(f"{row[1]}-res.partner"))
             for row in self._relationship_chatter_rows())
         # message_type "notification" on an internal subtype: the capture (mail_message.py) never logs it
         # and Odoo's notification of followers does not run (no message_post); is_internal hides it from portal
@@ -77,10 +79,10 @@ class RelationshipInteractionChatter(models.Model):
                                          email_from, email_add_signature, create_uid, create_date, write_uid,
                                          write_date)
                SELECT v.iid, v.res_id, v.body, v.date, v.company_id, v.message_id, 'res.partner', 'notification',
-                      %(subtype)s, TRUE, %(author)s, %(email_from)s, TRUE, %(uid)s, %(now)s, %(uid)s, %(now)s
-                 FROM (VALUES %(values)s) AS v(iid, res_id, body, date, company_id, message_id)""",
-            subtype=subtype_id, author=author.id or None, email_from=author.email_formatted or None, uid=uid,
-            now=now, values=values))
+                      %(subtype)s, TRUE, v.author_id, v.email_from, TRUE, %(uid)s, %(now)s, %(uid)s, %(now)s
+                 FROM (VALUES %(values)s)
+                      AS v(iid, res_id, body, date, company_id, author_id, email_from, message_id)""",
+            subtype=subtype_id, uid=uid, now=now, values=values))
         self.partner_id.invalidate_recordset(["message_ids"])
         Message.invalidate_model(["relationship_interaction_id"])
 
@@ -97,7 +99,7 @@ class RelationshipInteractionChatter(models.Model):
                  FROM (VALUES %(values)s) AS v(iid, res_id, body, date, company_id)
                 WHERE m.relationship_interaction_id = v.iid""",
             uid=self.env.uid, now=self.env.cr.now(),
-            values=SQL(", ").join(SQL("(%s::integer, %s::integer, %s::text, %s::timestamp, %s::integer)", *row)
+            values=SQL(", ").join(SQL("(%s::integer, %s::integer, %s::text, %s::timestamp, %s::integer)", *row[:5])
                                   for row in rows)))
         self.env["mail.message"].invalidate_model(["body", "date", "res_id", "record_company_id"])
         self.env["res.partner"].invalidate_model(["message_ids"])

@@ -39,9 +39,9 @@ class TestInteractionInChatter(CardCase):
                          ("notification", True, True))
         self.assertEqual(message.date, datetime(2026, 3, 2, 9, 30))
         self.assertEqual(message.author_id, self.env.user.partner_id)
-        self.assertEqual(message.body, (
-            f"<p>Interaction logged: <a href=\"/odoo/relationship.interaction/{interaction.id}\" data-oe-model=\"relationship.interaction\" "
-            f"data-oe-id=\"{interaction.id}\">Renewal &lt;call&gt;</a> (Meeting, Inbound, Positive)</p>"))
+        link = (f'<a href="/odoo/relationship.interaction/{interaction.id}" '
+                f'data-oe-model="relationship.interaction" data-oe-id="{interaction.id}">Renewal &lt;call&gt;</a>')
+        self.assertEqual(message.body, f"<p>Interaction logged: {link} (Meeting, Inbound, Positive)</p>")
         # nobody is notified, and the e-mail capture does not log the message again
         self.assertFalse(self.env["mail.notification"].search([("mail_message_id", "=", message.id)]))
         self.assertEqual(self.person.interaction_count, 1)
