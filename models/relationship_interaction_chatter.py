@@ -1,6 +1,5 @@
 from markupsafe import Markup
 
-from odoo import _
 from odoo import api
 from odoo import models
 from odoo.tools import SQL
@@ -51,11 +50,10 @@ class RelationshipInteractionChatter(models.Model):
             details = [channels.get(interaction.channel), directions.get(interaction.direction)]
             if interaction.outcome:
                 details.append(outcomes[interaction.outcome])
-            body = Markup("<p>%s</p>") % _(
-                "Interaction logged: %(link)s (%(details)s)",
-                link=Markup('<a href="/odoo/relationship.interaction/%s" data-oe-model="relationship.interaction" '
-                            'data-oe-id="%s">%s</a>') % (interaction.id, interaction.id, interaction.subject),
-                details=", ".join(filter(None, details)))
+            # the chatter heads it with the subtype's description, "Interaction logged"
+            body = Markup('<p><a href="/odoo/relationship.interaction/%s" data-oe-model="relationship.interaction" '
+                          'data-oe-id="%s">%s</a> (%s)</p>') % (
+                interaction.id, interaction.id, interaction.subject, ", ".join(filter(None, details)))
             rows.append((interaction.id, interaction.partner_id.id, body, interaction.date,
                          interaction.company_id.id or None, author.id or None, author.email_formatted or None))
         return rows
@@ -81,7 +79,9 @@ class RelationshipInteractionChatter(models.Model):
                SELECT v.iid, v.res_id, v.body, v.date, v.company_id, v.message_id, 'res.partner', 'notification',
                       %(subtype)s, TRUE, v.author_id, v.email_from, TRUE, %(uid)s, %(now)s, %(uid)s, %(now)s
                  FROM (VALUES %(values)s)
-                      AS v(iid, res_id, body, date, company_id, author_id, email_from, message_id)""",
+                      AS v(iid, res_id, body, date, company_id, author_id, email_from, message_id)
+             -- the chatter lists messages by id: a batch (an import, say) reads in the order it happened
+             ORDER BY v.date, v.iid""",
             subtype=subtype_id, uid=uid, now=now, values=values))
         self.partner_id.invalidate_recordset(["message_ids"])
         Message.invalidate_model(["relationship_interaction_id"])

@@ -41,7 +41,8 @@ class TestInteractionInChatter(CardCase):
         self.assertEqual(message.author_id, self.env.user.partner_id)
         link = (f'<a href="/odoo/relationship.interaction/{interaction.id}" '
                 f'data-oe-model="relationship.interaction" data-oe-id="{interaction.id}">Renewal &lt;call&gt;</a>')
-        self.assertEqual(message.body, f"<p>Interaction logged: {link} (Meeting, Inbound, Positive)</p>")
+        self.assertEqual(message.body, f"<p>{link} (Meeting, Inbound, Positive)</p>")
+        self.assertEqual(self.subtype.description, "Interaction logged")
         # nobody is notified, and the e-mail capture does not log the message again
         self.assertFalse(self.env["mail.notification"].search([("mail_message_id", "=", message.id)]))
         self.assertEqual(self.person.interaction_count, 1)
@@ -62,6 +63,12 @@ class TestInteractionInChatter(CardCase):
         self.assertEqual(create(2), create(40))
         self.assertEqual(len(self._messages(self.person)), 43)
         self.assertEqual(len(self._messages(self.contact)), 43)
+
+    def test_a_batch_reads_in_the_order_it_happened(self):
+        self.Interaction.create([{"partner_id": self.person.id, "subject": subject, "date": date} for subject, date in (
+            ("Third", "2026-03-01 10:00:00"), ("First", "2026-01-01 10:00:00"), ("Second", "2026-02-01 10:00:00"))])
+        messages = self._messages(self.person).sorted("id")
+        self.assertEqual(messages.relationship_interaction_id.mapped("subject"), ["First", "Second", "Third"])
 
     def test_imported_interactions_are_in_the_chatter_captured_emails_are_not_twice(self):
         result = self.Interaction.with_context(import_file=True).load(
