@@ -1,3 +1,5 @@
+import importlib.util
+import os
 from datetime import datetime
 from datetime import timedelta
 
@@ -170,3 +172,21 @@ class TestCardFigures(CardCase):
             arch = Partner.with_user(self.user_rel).get_views([(False, view_type)])["views"][view_type]["arch"]
             self.assertIn('name="relationship_stage_id"', arch, view_type)
             self.assertIn('name="relationship_last_contact"', arch, view_type)
+
+
+class TestChatterBackFill(CardCase):
+    def test_upgrade_adds_the_missing_messages_once(self):
+        path = os.path.join(os.path.dirname(os.path.dirname(__file__)), "migrations", "18.0.2.0.0",
+                            "post-interaction-chatter.py")
+        spec = importlib.util.spec_from_file_location("post_interaction_chatter", path)
+        migration = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(migration)
+        older = self.Interaction.create([{"partner_id": self.person.id, "subject": f"Before {n}"} for n in range(3)])
+        self._messages(self.person).unlink()  # as logged by 18.0.1, without a chatter message
+        self.env.flush_all()
+        migration.migrate(self.env.cr, "18.0.1.0.0")
+        migration.migrate(self.env.cr, "18.0.1.0.0")
+        self.env.invalidate_all()
+        messages = self._messages(self.person)
+        self.assertEqual(len(messages), 3, "run twice, the migration adds each message once")
+        self.assertEqual(messages.relationship_interaction_id, older)
