@@ -24,6 +24,7 @@ from . import mail_thread
 from . import relationship_goal
 from . import relationship_goal_measurement
 from . import relationship_interaction
+from . import relationship_interaction_chatter
 from . import relationship_kpi
 from . import relationship_overview
 from . import relationship_partner_stat
@@ -38,4 +39,5 @@ from . import res_company
 from . import res_config_settings
 from . import res_partner
 from . import res_partner_interaction_stats
+from . import res_partner_card
 from . import res_partner_rfm

@@ -16,6 +16,11 @@ CAPTURED_TYPES = ("email", "comment", "email_outgoing")
 class MailMessage(models.Model):
     _inherit = "mail.message"
 
+    # The interaction this chatter message tells of (relationship_interaction_chatter.py); erased with it.
+    relationship_interaction_id = fields.Many2one(
+        "relationship.interaction", string="Interaction", readonly=True, ondelete="cascade",
+        index="btree_not_null")
+
     @api.model_create_multi
     def create(self, vals_list):
         messages = super().create(vals_list)

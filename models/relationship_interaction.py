@@ -61,11 +61,21 @@ class RelationshipInteraction(models.Model):
         string="Partner E-mail", store=False,
         help="For imports: the partner is found by this e-mail address when no partner is given.")
     # Follow-up: saving the interaction schedules this activity on the partner.
-    next_activity_type_id = fields.Many2one("mail.activity.type", string="Next Step", store=False,
-                                            domain="[('res_model', 'in', (False, 'res.partner'))]")
-    next_activity_date = fields.Date(string="Next Step Due", store=False)
-    next_activity_summary = fields.Char(string="Next Step Summary", store=False)
-    next_activity_user_id = fields.Many2one("res.users", string="Next Step Assigned To", store=False)
+    next_activity_type_id = fields.Many2one(
+        "mail.activity.type", string="Next Step", store=False,
+        domain="[('res_model', 'in', (False, 'res.partner'))]",
+        help="What happens next (a call, an e-mail, a meeting...): logging the interaction schedules it as an "
+             "activity on the contact, so it shows in their chatter and in the assignee's to-do list. "
+             "Leave it empty when no follow-up is needed.")
+    next_activity_date = fields.Date(
+        string="Next Step Due", store=False,
+        help="When the next step is due; empty: the activity type's usual delay from today.")
+    next_activity_summary = fields.Char(
+        string="Next Step Summary", store=False,
+        help="A few words on what to do; empty: the interaction's subject.")
+    next_activity_user_id = fields.Many2one(
+        "res.users", string="Next Step Assigned To", store=False,
+        help="Who does the next step; empty: the interaction's responsible.")
 
     _sql_constraints = [
         ("message_partner_unique", "UNIQUE(message_id, partner_id)",

@@ -6,6 +6,7 @@ from . import test_access_matrix
 from . import test_apps_page
 from . import test_bad_input_property
 from . import test_company_isolation
+from . import test_customer_card
 from . import test_funnel
 from . import test_gdpr_answer
 from . import test_gdpr_consent

@@ -34,7 +34,7 @@ class TestAppsPage(BaseCase):
             sources = re.findall(r'<img [^>]*src="([^"]+)"', file.read())
         self.assertEqual(sources, [
             "screenshot_overview.png", "screenshot_interactions.png", "screenshot_pipeline.png",
-            "screenshot_goal.png", "screenshot_gdpr.png", "screenshot_segments.png"])
+            "screenshot_goal.png", "screenshot_goal_chart.png", "screenshot_gdpr.png", "screenshot_segments.png"])
         for source in sources:
             width, height = png_size(os.path.join(DESCRIPTION, source))
             # make screenshots: 1440 wide, cut below the content (at least 480, at most the 900 of the screen)

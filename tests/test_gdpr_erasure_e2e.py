@@ -126,6 +126,17 @@ class TestGdprErasureEndToEnd(GdprCase):
         logs = self.env["privacy.log"].search([("execution_details", "like", erasure.name)])
         self.assertEqual(logs.anonymized_name, "O******* V********")
 
+    def test_erasure_removes_the_interactions_messages_in_the_chatter(self):
+        env, person = self._build_person()
+        messages = self.env["mail.message"].search([
+            ("model", "=", "res.partner"), ("res_id", "in", (person | person.child_ids).ids),
+            ("subtype_id", "=", self.env.ref("customer_relationship.mt_interaction").id)])
+        self.assertEqual(len(messages), 3, "one chatter message per logged interaction")
+        self.assertIn(f"Call with {self.NAME}", "".join(messages.mapped("body")))
+        self._erase(env, person)
+        self.assertFalse(messages.exists())
+        self.assertEqual(self._leftovers(), {})
+
     def test_erasure_keeps_only_held_records(self):
         """A legal hold fixture: interactions are declared under hold, so their rows keep the values."""
         self.env["ir.config_parameter"].set_param("customer_relationship.gdpr_legal_hold_models",

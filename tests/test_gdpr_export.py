@@ -70,7 +70,10 @@ class TestGdprExport(GdprCase):
                          (self.subject.name, self.child.display_name), True)
         self.assertEqual([(c["id"], c["purpose"], c["legal_basis"]) for c in records["gdpr.consent"]],
                          [(self.consent.id, "Newsletter", "consent")])
-        self.assertEqual({m["id"] for m in records["mail.message"]}, {self.message.id, self.authored.id})
+        # the chatter messages of the person's (and their invoice address's) interactions are theirs too
+        logged = self.env["mail.message"].search([("relationship_interaction_id", "in", self.interactions[:2].ids)])
+        self.assertEqual(len(logged), 2)
+        self.assertEqual({m["id"] for m in records["mail.message"]}, {self.message.id, self.authored.id, *logged.ids})
         self.assertEqual([a["name"] for a in records["ir.attachment"]], ["contract.txt"])
         self.assertNotIn("datas", records["ir.attachment"][0])
         self.assertIn(("res.partner", self.stranger.id),

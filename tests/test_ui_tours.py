@@ -54,14 +54,33 @@ class TestUiTours(HttpCase):
     def test_goal_follow_tour_turkish(self):
         self._follow_goal("tr_TR")
 
-    def test_interaction_tour(self):
+    def _log_interaction(self, lang):
+        """Log a call on a new company's card; the card, the list, the counter and the chatter tell it."""
         partner = self.env["res.partner"].create({"name": "Tour Customer", "is_company": True})
-        self.start_tour(f"/odoo/contacts/{partner.id}", "customer_relationship_interaction_tour", login="admin")
+        self.assertEqual(partner.relationship_stage_id, self.env.ref("customer_relationship.stage_lead"))
+        if lang != "en_US":
+            self.env["res.lang"]._activate_lang(lang)
+            self.env["ir.module.module"]._load_module_terms(["customer_relationship"], [lang], overwrite=True)
+        self.env.ref("base.user_admin").lang = lang
+        self.start_tour(f"/odoo/contacts/{partner.id}", f"customer_relationship_interaction_tour_{lang[:2]}",
+                        login="admin")
         interaction = partner.interaction_ids
         self.assertEqual(len(interaction), 1)
         self.assertEqual((interaction.subject, interaction.channel, interaction.outcome),
                          ("Discussed the spring order", "meeting", "positive"))
         self.assertEqual(partner.interaction_count, 1)
+        self.assertEqual(partner.days_since_last_interaction, 0)
+        # what the card read: the server's text in the user's language
+        translated = partner.with_context(lang=lang)
+        self.assertEqual(translated.relationship_last_contact, translated.env._("Less than a day ago"))
+        message = self.env["mail.message"].search([("relationship_interaction_id", "=", interaction.id)])
+        self.assertEqual((message.model, message.res_id), ("res.partner", partner.id))
+
+    def test_interaction_tour_english(self):
+        self._log_interaction("en_US")
+
+    def test_interaction_tour_turkish(self):
+        self._log_interaction("tr_TR")
 
     def test_pipeline_tour(self):
         partner = self.env["res.partner"].create({"name": "Tour Board Partner", "is_company": True})
