@@ -252,13 +252,22 @@ class ResPartnerInteractionStats(models.Model):
         self.env.cr.execute(SQL("SELECT id FROM res_partner WHERE id IN %s FOR UPDATE SKIP LOCKED", tuple(batch.ids)))
         locked = self.browse(sorted(row[0] for row in self.env.cr.fetchall()))
         admin = self.env.ref("base.user_admin")
-        self.env["mail.activity"].sudo().create([{
-            "res_model_id": self.env["ir.model"]._get_id("res.partner"),
-            "res_id": partner.id,
-            "activity_type_id": activity_type.id,
-            "summary": _("Not contacted for %(days)s days", days=partner.days_since_last_interaction)
-            if partner.last_interaction_date else _("Never contacted"),
-            "user_id": (partner.user_id or admin).id,
-            "date_deadline": fields.Date.context_today(self),
-        } for partner in locked])
+        model_id = self.env["ir.model"]._get_id("res.partner")
+        today = fields.Date.context_today(self)
+        vals_list = []
+        for partner in locked:
+            user = partner.user_id or admin
+            # the summary is read by the assignee: in their language (env._, not _: no frame to guess it from)
+            env = self.with_context(lang=user.lang or self.env.lang).env
+            vals_list.append({
+                "res_model_id": model_id,
+                "res_id": partner.id,
+                "activity_type_id": activity_type.id,
+                "summary": env._("Not contacted for %(days)s days", days=partner.days_since_last_interaction)
+                if partner.last_interaction_date else env._("Never contacted"),
+                "user_id": user.id,
+                "date_deadline": today,
+            })
+        # sudo: the reminder is assigned to the partner's salesperson, whoever runs the cron
+        self.env["mail.activity"].sudo().create(vals_list)
         return locked
