@@ -77,8 +77,9 @@ class RelationshipOverview(models.AbstractModel):
             return []
         Kpi = self.env["relationship.kpi"].with_context(active_test=False)
         current, previous, months = self._periods(today)
-        # The four stage KPIs share their figures (S, E, N, L): one query per period, not per tile.
-        figures = {period: Kpi._stage_figures(*period) for period in [current, previous, *months]}
+        # The four stage KPIs share their figures (S, E, N, L): one query for every period and tile.
+        periods = [current, previous, *months]
+        figures = dict(zip(periods, Kpi._stage_figures_many(periods), strict=True))
         return [{
             "key": kpi.builtin_key,
             "kpi_id": kpi.id,
