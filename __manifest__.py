@@ -8,7 +8,7 @@
     "author": "Customer Relationship Toolkit contributors",
     "application": True,
     "installable": True,
-    "depends": ["mail", "contacts", "privacy_lookup"],
+    "depends": ["mail", "contacts", "privacy_lookup", "utm"],
     "data": [
         "security/customer_relationship_security.xml",
         "security/ir.model.access.csv",
@@ -48,6 +48,8 @@
         "views/relationship_rfm_source_views.xml",
         "views/relationship_segment_transition_views.xml",
         "views/res_partner_rfm_views.xml",
+        # Where partners come from (UTM sources)
+        "views/res_partner_source_views.xml",
     ],
     "demo": [
         "demo/relationship_pipeline_demo.xml",
@@ -56,6 +58,8 @@
         "demo/relationship_goal_demo.xml",
         # GDPR
         "demo/gdpr_demo.xml",
+        # Where partners come from (UTM sources)
+        "demo/res_partner_source_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

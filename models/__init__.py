@@ -29,3 +29,4 @@ from . import relationship_stage_history
 from . import res_config_settings
 from . import res_partner
 from . import res_partner_rfm
+from . import res_partner_source

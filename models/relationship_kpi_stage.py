@@ -110,9 +110,10 @@ class RelationshipKpi(models.Model):
             counts += [SQL("COUNT(*) FILTER (WHERE %s)", start), SQL("COUNT(*) FILTER (WHERE %s)", end),
                        SQL("COUNT(*) FILTER (WHERE %s AND NOT %s)", end, start),
                        SQL("COUNT(*) FILTER (WHERE %s AND NOT %s)", start, end)]
-        self.env.cr.execute(SQL("SELECT (SELECT COUNT(DISTINCT partner_id) FROM (%s) AS steady), %s FROM (%s) AS moving",
-                                steady, SQL(", ").join(counts), moving))
-        steady_count, *row = self.env.cr.fetchone()
+        # execute_query flushes what the filters read (a partner filter reads res.partner)
+        [(steady_count, *row)] = self.env.execute_query(SQL(
+            "SELECT (SELECT COUNT(DISTINCT partner_id) FROM (%s) AS steady), %s FROM (%s) AS moving",
+            steady, SQL(", ").join(counts), moving))
         return [{"S": steady_count + row[4 * index], "E": steady_count + row[4 * index + 1],
                  "N": row[4 * index + 2], "L": row[4 * index + 3]} for index in range(len(periods))]
 
@@ -133,6 +134,6 @@ class RelationshipKpi(models.Model):
                            company_ids=None):
         """Ids of the partners behind a figure (``which`` is a key of STAGE_SETS), in one query."""
         flags = self._stage_flags(date_from, date_to, partner_domain, pipeline_ids, company_ids)
-        self.env.cr.execute(SQL("SELECT partner_id FROM (%s) AS flags WHERE %s ORDER BY partner_id",
-                                flags, SQL(STAGE_SETS[which])))
-        return [row[0] for row in self.env.cr.fetchall()]
+        rows = self.env.execute_query(SQL("SELECT partner_id FROM (%s) AS flags WHERE %s ORDER BY partner_id",
+                                          flags, SQL(STAGE_SETS[which])))
+        return [row[0] for row in rows]
