@@ -14,6 +14,8 @@ STAGE_SETS = {
     "lost": "customer_start AND NOT customer_end",
     "retained": "customer_start AND customer_end",
 }
+# Two bits per period in a bigint.
+MAX_PERIODS = 31
 HISTORY_FIELDS = ["partner_id", "stage_type", "date_enter", "date_leave", "pipeline_id", "company_id"]
 
 
@@ -70,9 +72,11 @@ class RelationshipKpi(models.Model):
     def _stage_sets(self, periods, partner_domain=None, pipeline_ids=None, company_ids=None):
         """SQL of the steady partners (partner_id, possibly repeated) and of the moving ones with their status.
 
-        ``periods`` is a list of (date_from, date_to). The moving partners' relation has one row per
-        partner and the columns ``s<i>`` and ``e<i>``: customer at the start, and at the end, of period i.
-        Record rules apply: a user only counts the rows of their companies.
+        ``periods`` is a list of at most MAX_PERIODS (date_from, date_to). The moving partners' relation
+        has one row per partner and a bit mask ``status``: bit 2i is set when the partner is a customer at
+        the start of period i, bit 2i + 1 when it is one at its end. One integer per partner keeps the
+        grouping small (one aggregate rather than two per period). Record rules apply: a user only counts
+        the rows of their companies.
         """
         instants = [self._period_instants(*period) for period in periods]
         first, last = min(start for start, _end in instants), max(end for _start, end in instants)
@@ -80,33 +84,40 @@ class RelationshipKpi(models.Model):
         History.flush_model(HISTORY_FIELDS)
         scope = self._stage_scope(partner_domain, pipeline_ids, company_ids)
         steady = History._search([*scope, ("date_leave", "=", False), ("date_enter", "<=", first)])
-        moving = History._search([*scope, ("date_enter", "<", last), "|", ("date_leave", ">", first),
-                                  "&", ("date_leave", "=", False), ("date_enter", ">", first)])
         steady_sql = steady.select(SQL("%s AS partner_id", SQL.identifier(steady.table, "partner_id")))
-        moving_sql = moving.select(*(SQL.identifier(moving.table, name) for name in (
-            "partner_id", "date_enter", "date_leave")))
-        flags = []
+        # two selects, each read from its index alone (open rows by entry, closed rows by leaving date)
+        entered = History._search([*scope, ("date_leave", "=", False), ("date_enter", ">", first),
+                                   ("date_enter", "<", last)])
+        left = History._search([*scope, ("date_leave", ">", first), ("date_enter", "<", last)])
+        moving_sql = SQL(" UNION ALL ").join(query.select(*(SQL.identifier(query.table, name) for name in (
+            "partner_id", "date_enter", "date_leave"))) for query in (entered, left))
+        bits = []
         for index, (start, end) in enumerate(instants):
-            flags += [
-                SQL("BOOL_OR(m.date_enter <= %s AND (m.date_leave IS NULL OR m.date_leave > %s)) AS %s",
-                    start, start, SQL.identifier(f"s{index}")),
-                SQL("BOOL_OR(m.date_enter < %s AND (m.date_leave IS NULL OR m.date_leave >= %s)) AS %s",
-                    end, end, SQL.identifier(f"e{index}")),
+            bits += [
+                SQL("((m.date_enter <= %s AND (m.date_leave IS NULL OR m.date_leave > %s))::int::int8 << %s)",
+                    start, start, 2 * index),
+                SQL("((m.date_enter < %s AND (m.date_leave IS NULL OR m.date_leave >= %s))::int::int8 << %s)",
+                    end, end, 2 * index + 1),
             ]
+        # PostgreSQL gives << and | the same precedence, left to right: each shifted bit is parenthesised
         moving_flags = SQL("""
-            SELECT m.partner_id, %s
+            SELECT m.partner_id, BIT_OR(%s) AS status
               FROM (%s) AS m
              WHERE NOT EXISTS (SELECT FROM (%s) AS steady WHERE steady.partner_id = m.partner_id)
           GROUP BY m.partner_id
-        """, SQL(", ").join(flags), moving_sql, steady_sql)
+        """, SQL(" | ").join(bits), moving_sql, steady_sql)
         return steady_sql, moving_flags
 
     def _stage_figures_many(self, periods, partner_domain=None, pipeline_ids=None, company_ids=None):
-        """[{S, E, N, L}] for each of ``periods`` (a list of (date_from, date_to)), in one query."""
+        """[{S, E, N, L}] for each of ``periods`` (a list of (date_from, date_to)), one query per MAX_PERIODS."""
+        if len(periods) > MAX_PERIODS:
+            return [figures for chunk in range(0, len(periods), MAX_PERIODS) for figures in
+                    self._stage_figures_many(periods[chunk:chunk + MAX_PERIODS], partner_domain, pipeline_ids,
+                                             company_ids)]
         steady, moving = self._stage_sets(periods, partner_domain, pipeline_ids, company_ids)
         counts = []
         for index in range(len(periods)):
-            start, end = SQL.identifier(f"s{index}"), SQL.identifier(f"e{index}")
+            start, end = SQL("(status & %s) <> 0", 1 << 2 * index), SQL("(status & %s) <> 0", 1 << 2 * index + 1)
             counts += [SQL("COUNT(*) FILTER (WHERE %s)", start), SQL("COUNT(*) FILTER (WHERE %s)", end),
                        SQL("COUNT(*) FILTER (WHERE %s AND NOT %s)", end, start),
                        SQL("COUNT(*) FILTER (WHERE %s AND NOT %s)", start, end)]
@@ -127,7 +138,7 @@ class RelationshipKpi(models.Model):
         return SQL("""
             SELECT partner_id, TRUE AS customer_start, TRUE AS customer_end FROM (%s) AS steady
              UNION
-            SELECT partner_id, s0, e0 FROM (%s) AS moving
+            SELECT partner_id, (status & 1) <> 0, (status & 2) <> 0 FROM (%s) AS moving
         """, steady, moving)
 
     def _stage_partner_ids(self, which, date_from, date_to, partner_domain=None, pipeline_ids=None,
