@@ -169,13 +169,14 @@ class RelationshipOverview(models.AbstractModel):
         if not Membership.has_access("read"):
             return False
         domain = [("is_stale", "=", True)]
-        stale = Membership.search(domain, order="date_stage_entered, id")
+        # the first few only: reading every stale membership to show five cost 0.2 s at 17,000 (make bench, OV)
+        stale = Membership.search(domain, order="date_stage_entered, id", limit=LIST_LIMIT)
         return {
-            "model": "relationship.pipeline.membership", "count": len(stale), "domain": domain,
+            "model": "relationship.pipeline.membership", "count": Membership.search_count(domain), "domain": domain,
             "records": [{"id": membership.id, "name": membership.partner_id.display_name,
                          "pipeline": membership.pipeline_id.name, "stage": membership.stage_id.name,
                          "days": membership.days_in_stage}
-                        for membership in stale[:LIST_LIMIT]],
+                        for membership in stale],
         }
 
     @api.model
