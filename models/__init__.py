@@ -17,8 +17,8 @@ from . import relationship_goal
 from . import relationship_goal_measurement
 from . import relationship_interaction
 from . import relationship_kpi
-from . import relationship_kpi_stage
 from . import relationship_kpi_goal
+from . import relationship_kpi_stage
 from . import relationship_overview
 from . import relationship_pipeline
 from . import relationship_pipeline_membership

@@ -9,6 +9,6 @@ class ResPartner(models.Model):
 
     # indexed: the funnel and the goals filter and group partners by it
     source_id = fields.Many2one(
-        "utm.source", string="Source", index=True, ondelete="set null", tracking=True,
+        "utm.source", index=True, ondelete="set null", tracking=True,
         help="Where this partner came from (a campaign, a search engine, a referral...). The funnel analysis "
              "splits by it, and a goal's partner filter can count the customers won from one source.")

@@ -34,7 +34,7 @@ class RelationshipFunnelReport(models.Model):
     stage_id = fields.Many2one("relationship.stage", readonly=True)
     stage_sequence = fields.Integer(string="Stage Order at Entry", readonly=True, aggregator=None)
     partner_id = fields.Many2one("res.partner", readonly=True)
-    source_id = fields.Many2one("utm.source", string="Source", readonly=True, help="Where the partner came from.")
+    source_id = fields.Many2one("utm.source", readonly=True, help="Where the partner came from.")
     company_id = fields.Many2one("res.company", readonly=True)
     user_id = fields.Many2one("res.users", string="Moved By", readonly=True)
     date_enter = fields.Datetime(string="Entered On", readonly=True)

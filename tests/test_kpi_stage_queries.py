@@ -46,7 +46,8 @@ class TestKpiStageQueries(KpiCase):
         for partner, moves in zip(edges, [
             [(cls.customer, "2025-01-15 10:00:00"), (cls.lost, "2025-04-01 00:00:00")],
             [(cls.open, "2025-02-01 10:00:00"), (cls.customer, "2025-07-01 00:00:00")],
-            [(cls.customer, "2025-04-01 00:00:00"), (cls.lost, "2025-06-30 23:00:00"), (cls.vip, "2025-10-01 00:00:00")],
+            [(cls.customer, "2025-04-01 00:00:00"), (cls.lost, "2025-06-30 23:00:00"),
+             (cls.vip, "2025-10-01 00:00:00")],
         ], strict=True):
             membership = cls.env["relationship.pipeline.membership"]
             for stage, when in moves:
@@ -96,7 +97,7 @@ class TestKpiStageQueries(KpiCase):
         self.assertTrue(self.env["relationship.stage.history"].search_count([
             ("partner_id", "in", self.random_partners.ids), ("pipeline_id", "=", self.second.id)]))
         for pipelines, pipeline_ids in ((self.pipeline, None), (both, both.ids)):
-            self._check_periods(pipelines, dict(partner_domain=self.random_domain, pipeline_ids=pipeline_ids))
+            self._check_periods(pipelines, {"partner_domain": self.random_domain, "pipeline_ids": pipeline_ids})
 
     def _check_periods(self, pipelines, scope):
         Kpi = self.kpis["acquisition"]
