@@ -44,10 +44,11 @@ class RelationshipStageHistory(models.Model):
 
     def init(self):
         # The stage KPIs read the customer rows only (relationship_kpi_stage.py): the open ones by entry
-        # date, the closed ones by leaving date, without visiting the table (make bench, P7).
+        # date and by partner, the closed ones by leaving date, without visiting the table (make bench, P7).
         customer = "stage_type = 'customer'"
         for name, key, include, where in (
             ("customer_open", "date_enter", "partner_id, pipeline_id, company_id", "date_leave IS NULL"),
+            ("customer_open_partner", "partner_id, date_enter", "pipeline_id, company_id", "date_leave IS NULL"),
             ("customer_left", "date_leave", "partner_id, pipeline_id, company_id, date_enter",
              "date_leave IS NOT NULL"),
         ):
