@@ -8,7 +8,7 @@
     "author": "Customer Relationship Toolkit contributors",
     "application": True,
     "installable": True,
-    "depends": ["mail", "contacts", "privacy_lookup"],
+    "depends": ["mail", "contacts", "privacy_lookup", "utm"],
     "data": [
         "security/customer_relationship_security.xml",
         "security/ir.model.access.csv",
@@ -52,6 +52,8 @@
         "views/relationship_rfm_source_views.xml",
         "views/relationship_segment_transition_views.xml",
         "views/res_partner_rfm_views.xml",
+        # Where partners come from (UTM sources)
+        "views/res_partner_source_views.xml",
     ],
     "demo": [
         "demo/relationship_pipeline_demo.xml",
@@ -62,6 +64,8 @@
         "demo/gdpr_demo.xml",
         "demo/gdpr_retention_demo.xml",
         "demo/gdpr_data_category_demo.xml",
+        # Where partners come from (UTM sources)
+        "demo/res_partner_source_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

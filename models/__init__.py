@@ -26,6 +26,8 @@ from . import relationship_goal_measurement
 from . import relationship_interaction
 from . import relationship_interaction_chatter
 from . import relationship_kpi
+from . import relationship_kpi_goal
+from . import relationship_kpi_stage
 from . import relationship_overview
 from . import relationship_partner_stat
 from . import relationship_pipeline
@@ -41,3 +43,4 @@ from . import res_partner
 from . import res_partner_interaction_stats
 from . import res_partner_card
 from . import res_partner_rfm
+from . import res_partner_source

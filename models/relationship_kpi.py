@@ -1,8 +1,5 @@
 from collections import Counter
 from datetime import date
-from datetime import datetime
-from datetime import time
-from datetime import timedelta
 
 from odoo import _
 from odoo import api
@@ -11,7 +8,6 @@ from odoo import models
 from odoo.exceptions import AccessError
 from odoo.exceptions import UserError
 from odoo.exceptions import ValidationError
-from odoo.tools import SQL
 from odoo.tools.safe_eval import safe_eval
 
 NUMERIC_TYPES = ("integer", "float", "monetary")
@@ -24,14 +20,6 @@ BUILTINS = [
     ("interaction_count", "Interaction Count"),
 ]
 STAGE_BUILTINS = ("acquisition", "retention_rate", "churn_rate", "growth_rate")
-# The partners behind each stage figure: the Overview's cards open exactly these.
-STAGE_SETS = {
-    "start": "customer_start",
-    "end": "customer_end",
-    "new": "customer_end AND NOT customer_start",
-    "lost": "customer_start AND NOT customer_end",
-    "retained": "customer_start AND customer_end",
-}
 # What a KPI measures in other models: only administrators define it (README, "Who defines what is measured").
 DEFINITION_FIELDS = ("model_id", "domain", "date_field_id", "partner_field_id", "aggregate", "field_id")
 # Built-in KPIs come with the addon's data (loaded as superuser): nobody makes a KPI built-in.
@@ -42,7 +30,10 @@ PERIOD_MAX = date(9000, 12, 31)
 
 
 class RelationshipKpi(models.Model):
-    """A relationship KPI; every figure of the addon's goals is computed here and only here.
+    """A relationship KPI; every figure of the addon's goals is computed by this model and only by it.
+
+    This file holds the definition and the interaction and custom figures; relationship_kpi_stage.py the
+    stage figures, relationship_kpi_goal.py the goals' arithmetic.
 
     Built-in stage KPIs, with S = customers at the start of the period, E = customers at its end,
     N = customers at the end who were not at the start, L = customers at the start who are not at
@@ -269,24 +260,6 @@ class RelationshipKpi(models.Model):
                               domain=partner_domain, error=error)) from error
         return list(partner_domain)
 
-    @staticmethod
-    def _period_instants(date_from, date_to):
-        """Start of the first day, and the end of the last day as an exclusive bound."""
-        return datetime.combine(date_from, time.min), datetime.combine(date_to + timedelta(days=1), time.min)
-
-    @staticmethod
-    def _stage_formula(key, figures):
-        start, end, new, lost = figures["S"], figures["E"], figures["N"], figures["L"]
-        if key == "acquisition":
-            return float(new)
-        if not start:
-            return 0.0
-        if key == "retention_rate":
-            return (start - lost) / start * 100.0
-        if key == "churn_rate":
-            return lost / start * 100.0
-        return (end - start) / start * 100.0
-
     def _scoped_partner_domain(self, partner_domain, pipeline_ids=None):
         domain = list(partner_domain or [])
         if pipeline_ids:
@@ -297,61 +270,6 @@ class RelationshipKpi(models.Model):
     @staticmethod
     def _company_domain(company_ids, field="company_id"):
         return [(field, "in", [*company_ids, False])] if company_ids else []
-
-    def _stage_flags(self, date_from, date_to, partner_domain=None, pipeline_ids=None, company_ids=None):
-        """SQL of (partner_id, customer_start, customer_end): whether each partner was a customer at both ends.
-
-        A partner is a customer at instant t in a pipeline when one of its rows there has a customer stage,
-        was entered at or before t and not left by t (a partner removed from the pipeline stops being a
-        customer at that instant). The lifecycle pipelines when no pipeline is given; a partner in several
-        of the pipelines is a customer when it is one in any.
-        """
-        start, end = self._period_instants(date_from, date_to)
-        History = self.env["relationship.stage.history"]
-        pipelines = [("pipeline_id", "in", list(pipeline_ids))] if pipeline_ids else \
-            [("pipeline_id.is_lifecycle", "=", True)]
-        domain = [
-            ("stage_type", "=", "customer"), ("date_enter", "<", end),
-            "|", ("date_leave", "=", False), ("date_leave", ">", start),
-            *pipelines, *self._company_domain(company_ids),
-        ]
-        if partner_domain:
-            domain.append(("partner_id", "any", list(partner_domain)))
-        History.flush_model(["partner_id", "stage_type", "date_enter", "date_leave", "pipeline_id", "company_id"])
-        query = History._search(domain)  # record rules apply: a user only counts their companies' rows
-        table = query.table
-
-        def column(name):
-            return SQL.identifier(table, name)
-        left = column("date_leave")
-        selected = query.select(
-            SQL("%s AS partner_id", column("partner_id")),
-            SQL("BOOL_OR(%s <= %s AND (%s IS NULL OR %s > %s)) AS customer_start",
-                column("date_enter"), start, left, left, start),
-            SQL("BOOL_OR(%s IS NULL OR %s >= %s) AS customer_end", left, left, end),
-        )
-        return SQL("%s GROUP BY %s", selected, column("partner_id"))
-
-    def _stage_figures(self, date_from, date_to, partner_domain=None, pipeline_ids=None, company_ids=None):
-        """S, E, N and L in one query, from each partner's customer rows overlapping the period."""
-        flags = self._stage_flags(date_from, date_to, partner_domain, pipeline_ids, company_ids)
-        self.env.cr.execute(SQL("""
-            SELECT COUNT(*) FILTER (WHERE customer_start),
-                   COUNT(*) FILTER (WHERE customer_end),
-                   COUNT(*) FILTER (WHERE customer_end AND NOT customer_start),
-                   COUNT(*) FILTER (WHERE customer_start AND NOT customer_end)
-              FROM (%s) AS flags
-        """, flags))
-        start_count, end_count, new, lost = self.env.cr.fetchone()
-        return {"S": start_count, "E": end_count, "N": new, "L": lost}
-
-    def _stage_partner_ids(self, which, date_from, date_to, partner_domain=None, pipeline_ids=None,
-                           company_ids=None):
-        """Ids of the partners behind a figure (``which`` is a key of STAGE_SETS), in one query."""
-        flags = self._stage_flags(date_from, date_to, partner_domain, pipeline_ids, company_ids)
-        self.env.cr.execute(SQL("SELECT partner_id FROM (%s) AS flags WHERE %s ORDER BY partner_id",
-                                flags, SQL(STAGE_SETS[which])))
-        return [row[0] for row in self.env.cr.fetchall()]
 
     def _compute_interaction_count(self, date_from, date_to, partner_domain=None, pipeline_ids=None,
                                    company_ids=None):
@@ -387,57 +305,3 @@ class RelationshipKpi(models.Model):
             aggregate = f"{self.field_id.name}:{'sum' if self.aggregate == 'sum' else 'avg'}"
         [(value,)] = Model._read_group(self._custom_domain() + domain, [], [aggregate])
         return float(value or 0.0)
-
-    # ------------------------------------------------------------------
-    # Goal arithmetic (kept here so every figure has one definition)
-    # ------------------------------------------------------------------
-    # A goal is on track while its progress is at most ON_TRACK_MARGIN points behind the share of
-    # its period elapsed, at risk up to AT_RISK_MARGIN points behind, and off track beyond that.
-    ON_TRACK_MARGIN = 10.0
-    AT_RISK_MARGIN = 25.0
-    # The achievability check looks back this many days, in windows of the goal's length.
-    ACHIEVABILITY_LOOKBACK_DAYS = 730
-    ACHIEVABILITY_MAX_WINDOWS = 24
-
-    @staticmethod
-    def _progress(baseline, target, current):
-        """Share (0-100) of the way from baseline to target; works both for rises and falls."""
-        if target == baseline:
-            return 100.0 if current == target else 0.0
-        return max(0.0, min(100.0, (current - baseline) / (target - baseline) * 100.0))
-
-    @staticmethod
-    def _expected_progress(date_start, date_deadline, date_measured):
-        """Share (0-100) of the goal's period elapsed at date_measured."""
-        total = (date_deadline - date_start).days
-        if total <= 0:
-            return 100.0
-        return max(0.0, min(100.0, (date_measured - date_start).days / total * 100.0))
-
-    @classmethod
-    def _status(cls, progress, expected):
-        if progress >= 100.0 or progress >= expected - cls.ON_TRACK_MARGIN:
-            return "on_track"
-        if progress >= expected - cls.AT_RISK_MARGIN:
-            return "at_risk"
-        return "off_track"
-
-    def _is_better(self, value, reference):
-        """True when value beats reference in this KPI's direction."""
-        self.ensure_one()
-        return value < reference if self.direction == "lower_is_better" else value > reference
-
-    def _best(self, values):
-        self.ensure_one()
-        return min(values) if self.direction == "lower_is_better" else max(values)
-
-    @staticmethod
-    def _window(date_end, length_days):
-        """The length_days days ending on date_end (included)."""
-        return date_end - timedelta(days=length_days - 1), date_end
-
-    @classmethod
-    def _history_windows(cls, date_start, length_days):
-        """Consecutive windows of length_days before date_start, newest (the baseline period) first."""
-        count = max(1, min(cls.ACHIEVABILITY_LOOKBACK_DAYS // length_days, cls.ACHIEVABILITY_MAX_WINDOWS))
-        return [cls._window(date_start - timedelta(days=1 + k * length_days), length_days) for k in range(count)]

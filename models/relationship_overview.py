@@ -77,8 +77,9 @@ class RelationshipOverview(models.AbstractModel):
             return []
         Kpi = self.env["relationship.kpi"].with_context(active_test=False)
         current, previous, months = self._periods(today)
-        # The four stage KPIs share their figures (S, E, N, L): one query per period, not per tile.
-        figures = {period: Kpi._stage_figures(*period) for period in [current, previous, *months]}
+        # The four stage KPIs share their figures (S, E, N, L): one query for every period and tile.
+        periods = [current, previous, *months]
+        figures = dict(zip(periods, Kpi._stage_figures_many(periods), strict=True))
         return [{
             "key": kpi.builtin_key,
             "kpi_id": kpi.id,
@@ -168,13 +169,14 @@ class RelationshipOverview(models.AbstractModel):
         if not Membership.has_access("read"):
             return False
         domain = [("is_stale", "=", True)]
-        stale = Membership.search(domain, order="date_stage_entered, id")
+        # the first few only: reading every stale membership to show five cost 0.2 s at 17,000 (make bench, OV)
+        stale = Membership.search(domain, order="date_stage_entered, id", limit=LIST_LIMIT)
         return {
-            "model": "relationship.pipeline.membership", "count": len(stale), "domain": domain,
+            "model": "relationship.pipeline.membership", "count": Membership.search_count(domain), "domain": domain,
             "records": [{"id": membership.id, "name": membership.partner_id.display_name,
                          "pipeline": membership.pipeline_id.name, "stage": membership.stage_id.name,
                          "days": membership.days_in_stage}
-                        for membership in stale[:LIST_LIMIT]],
+                        for membership in stale],
         }
 
     @api.model

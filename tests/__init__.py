@@ -28,7 +28,9 @@ from . import test_interaction_log
 from . import test_kpi_builtin
 from . import test_kpi_common
 from . import test_kpi_custom
+from . import test_kpi_stage_queries
 from . import test_overview
+from . import test_partner_source
 from . import test_pipeline_stages
 from . import test_public_surface
 from . import test_settings

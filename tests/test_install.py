@@ -12,7 +12,7 @@ class TestInstall(RelationshipCase):
         self.assertEqual(module.license, "LGPL-3")
         self.assertTrue(module.application)
         self.assertEqual(
-            set(module.dependencies_id.mapped("name")), {"mail", "contacts", "privacy_lookup"})
+            set(module.dependencies_id.mapped("name")), {"mail", "contacts", "privacy_lookup", "utm"})
 
     def test_groups_and_implications(self):
         user = self.env.ref("customer_relationship.group_relationship_user")
