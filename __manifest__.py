@@ -48,6 +48,10 @@
         "views/relationship_rfm_source_views.xml",
         "views/relationship_segment_transition_views.xml",
         "views/res_partner_rfm_views.xml",
+        # Stage rules
+        "data/relationship_stage_rule_data.xml",
+        "views/relationship_stage_rule_wizard_views.xml",
+        "views/relationship_stage_rule_views.xml",
     ],
     "demo": [
         "demo/relationship_pipeline_demo.xml",
