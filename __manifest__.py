@@ -60,6 +60,8 @@
         "demo/relationship_goal_demo.xml",
         # GDPR
         "demo/gdpr_demo.xml",
+        # Stage rules
+        "demo/relationship_stage_rule_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

@@ -34,7 +34,7 @@ class RelationshipStageRule(models.Model):
     sequence = fields.Integer(default=10)
     active = fields.Boolean(default=True, tracking=True)
     stage_id = fields.Many2one(
-        "relationship.stage", string="Stage", required=True, index=True, ondelete="cascade",
+        "relationship.stage", required=True, index=True, ondelete="cascade",
         help="Where the rule moves partners.")
     pipeline_id = fields.Many2one(related="stage_id.pipeline_id", store=True, index=True)
     company_id = fields.Many2one(related="stage_id.company_id", store=True, index=True)

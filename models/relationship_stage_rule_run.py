@@ -14,7 +14,7 @@ class RelationshipStageRuleRun(models.Model):
     _order = "date desc, id desc"
     _rec_name = "rule_id"
 
-    rule_id = fields.Many2one("relationship.stage.rule", string="Rule", required=True, index=True,
+    rule_id = fields.Many2one("relationship.stage.rule", required=True, index=True,
                               ondelete="cascade", readonly=True)
     stage_id = fields.Many2one(related="rule_id.stage_id", store=True, string="Stage")
     pipeline_id = fields.Many2one(related="rule_id.pipeline_id", store=True, string="Pipeline")

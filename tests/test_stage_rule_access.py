@@ -6,8 +6,7 @@ from odoo.tests import freeze_time
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
-from odoo.addons.customer_relationship.models.stage_rule_sql import LOCK_CLASS
-
+from ..models.stage_rule_sql import LOCK_CLASS
 from .stage_rule_common import StageRuleCase
 
 

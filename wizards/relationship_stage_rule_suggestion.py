@@ -11,7 +11,8 @@ _lt = LazyTranslate(__name__)
 # The usual rules over Odoo's own apps, proposed only when the app is installed (never a dependency):
 # (name, model, filter, date field, kind, which stage of the pipeline).
 SUGGESTIONS = [
-    (_lt("Open opportunity"), "crm.lead", "[('type', '=', 'opportunity'), ('active', '=', True), ('probability', '<', 100)]",
+    (_lt("Open opportunity"), "crm.lead",
+     "[('type', '=', 'opportunity'), ('active', '=', True), ('probability', '<', 100)]",
      "create_date", "enter", "opportunity"),
     (_lt("Won opportunity"), "crm.lead", "[('type', '=', 'opportunity'), ('probability', '=', 100)]",
      "date_closed", "enter", "customer"),

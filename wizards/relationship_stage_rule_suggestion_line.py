@@ -14,7 +14,7 @@ class RelationshipStageRuleSuggestionLine(models.TransientModel):
     accept = fields.Boolean(default=True)
     name = fields.Char(required=True)
     kind = fields.Selection(RULE_KINDS, required=True)
-    stage_id = fields.Many2one("relationship.stage", string="Stage", required=True)
+    stage_id = fields.Many2one("relationship.stage", required=True)
     from_stage_ids = fields.Many2many("relationship.stage", "relationship_stage_rule_suggestion_from_rel",
                                       "line_id", "stage_id", string="From Stages")
     inactivity_days = fields.Integer(string="Days Without a Record", default=365)
