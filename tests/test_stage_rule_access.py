@@ -137,6 +137,10 @@ class TestStageRuleAccess(StageRuleCase):
         again = self.env["relationship.stage.rule.suggestion"].create({"pipeline_id": self.pipeline.id})
         self.assertEqual(again.line_ids.mapped("name"), ["Open opportunity"], "accepted rules are not proposed again")
 
+    def test_no_dependency_on_the_sales_apps(self):
+        addon = self.env["ir.module.module"].search([("name", "=", "customer_relationship")])
+        self.assertFalse({"crm", "sale", "sale_management", "account"} & set(addon.dependencies_id.mapped("name")))
+
     def test_bad_rules_are_refused_with_a_sentence(self):
         with self.assertRaisesRegex(Exception, "filter .* is not valid"):
             self.rule("Bad", self.customer, "sale.order", "[('no_such_field', '=', 1)]", "date_order")
