@@ -176,18 +176,30 @@ def p8_rfm(env):
 
 
 def p18_stage_rules(env):
-    """The Customer stage rule (confirmed sale orders) back-filled to every partner, then a nightly run."""
+    """The Customer stage rule (confirmed sale orders) back-filled to every partner, then a nightly run.
+
+    First run: a fresh lifecycle pipeline that nobody is in yet (made untimed, as at install), so the rule
+    adds every partner with an order, with its history and lifecycle stage. Nightly: the same rule again.
+    """
     rule = env["relationship.stage.rule"].search([("name", "=", "Bench confirmed sale")])
-    lifecycle = env.ref("customer_relationship.pipeline_customer_lifecycle")
     orders = env["sale.order"].search_count([("state", "=", "sale")])
+    fresh = {}
+
+    def new_lifecycle():
+        pipeline = env["relationship.pipeline"].create({"name": "Bench rules lifecycle"})
+        _lead, customer = env["relationship.stage"].create([
+            {"name": "Lead", "pipeline_id": pipeline.id, "sequence": 10},
+            {"name": "Customer", "pipeline_id": pipeline.id, "sequence": 20, "stage_type": "customer"}])
+        env.flush_all()
+        # the lifecycle flag by SQL: through the ORM it would recompute every partner's stage, untimed but slow
+        env.cr.execute("UPDATE relationship_pipeline SET is_lifecycle = (id = %s)", (pipeline.id,))
+        env.cr.execute("UPDATE relationship_pipeline_membership SET is_lifecycle = FALSE WHERE is_lifecycle")
+        env.invalidate_all()
+        fresh["rule"] = rule.copy({"stage_id": customer.id})
 
     def backfill():
-        rule._apply("manual")
-
-    def empty_lifecycle():  # untimed: the database before the first run, every partner outside the lifecycle
-        env.cr.execute("DELETE FROM relationship_pipeline_membership WHERE pipeline_id = %s", (lifecycle.id,))
-        env.invalidate_all()
-    backfill.prepare = empty_lifecycle
+        fresh["rule"]._apply("manual")
+    backfill.prepare = new_lifecycle
 
     def nightly():
         rule._apply("manual")

@@ -131,14 +131,17 @@ def write_moves(cr, rule, uid, now):
 
 
 def _write_lifecycle_stage(cr):
-    """res.partner.relationship_stage_id of the moved partners, chosen as its compute does."""
+    """res.partner.relationship_stage_id of the moved partners, chosen as its compute does; only the changed
+    ones are written (res_partner is a wide, much indexed table)."""
     cr.execute(SQL("""
-        UPDATE res_partner p
-           SET relationship_stage_id = (
-                SELECT m.stage_id FROM relationship_pipeline_membership m
+        UPDATE res_partner p SET relationship_stage_id = chosen.stage_id
+          FROM (SELECT DISTINCT ON (m.partner_id) m.partner_id, m.stage_id
+                  FROM cr_rule_moves mv
+                  JOIN relationship_pipeline_membership m
+                    ON m.partner_id = mv.partner_id AND m.active AND m.is_lifecycle
                   JOIN relationship_pipeline pl ON pl.id = m.pipeline_id
-                 WHERE m.partner_id = p.id AND m.active AND m.is_lifecycle
-                 ORDER BY pl.company_id IS DISTINCT FROM p.company_id, m.priority DESC, m.date_stage_entered, m.id
-                 LIMIT 1)
-          FROM cr_rule_moves mv WHERE p.id = mv.partner_id
+                  JOIN res_partner owner ON owner.id = m.partner_id
+                 ORDER BY m.partner_id, pl.company_id IS DISTINCT FROM owner.company_id, m.priority DESC,
+                          m.date_stage_entered, m.id) chosen
+         WHERE p.id = chosen.partner_id AND p.relationship_stage_id IS DISTINCT FROM chosen.stage_id
     """))
