@@ -146,6 +146,7 @@ class RelationshipStageRule(models.Model):
         self.ensure_one()
         cr = self.env.cr
         cr.execute(SQL("CREATE TEMP TABLE cr_rule_moves ON COMMIT DROP AS %s", self._moves_sql()))
+        cr.execute("ANALYZE cr_rule_moves")  # its size, for the plans of the writes below
         stage_rule_sql.write_moves(cr, self, self.env.uid, fields.Datetime.now())
         cr.execute("SELECT from_stage_id, COUNT(*) FROM cr_rule_moves GROUP BY from_stage_id")
         by_stage = dict(cr.fetchall())
