@@ -54,6 +54,10 @@
         "views/res_partner_rfm_views.xml",
         # Where partners come from (UTM sources)
         "views/res_partner_source_views.xml",
+        # Stage rules
+        "data/relationship_stage_rule_data.xml",
+        "views/relationship_stage_rule_wizard_views.xml",
+        "views/relationship_stage_rule_views.xml",
     ],
     "demo": [
         "demo/relationship_pipeline_demo.xml",
@@ -66,6 +70,8 @@
         "demo/gdpr_data_category_demo.xml",
         # Where partners come from (UTM sources)
         "demo/res_partner_source_demo.xml",
+        # Stage rules
+        "demo/relationship_stage_rule_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

@@ -23,7 +23,8 @@ if ! db_exists "$DB"; then
         rm -rf "$DATA/filestore/$old"
     done
     say "Building the bench database $DB (once per addon version and scale; about 2 minutes at 100,000)."
-    copy_template_db "$DB.tmp"
+    # with CRM and Sales, as `make test` (P18 applies a stage rule to real sale orders)
+    copy_template_db "$DB.tmp" "$BASE_MODULES,crm,sale_management"
     odoo_bin -d "$DB.tmp" -i customer_relationship,gamification --without-demo=all --stop-after-init \
         || { psql_q "DROP DATABASE IF EXISTS \"$DB.tmp\" WITH (FORCE)"; die "Installing the bench modules failed."; }
     "$VENV/bin/python" "$ROOT/dev/bench_build.py" --config "$CONF" --database "$DB.tmp" --scale "$SCALE" \

@@ -173,6 +173,47 @@ def goals(env, rng, today):
     } for (start, end), target in zip(periods, targets, strict=True)])
 
 
+def sale_orders(env, count):
+    """``count`` confirmed sale orders spread over every bench partner and the last three years (P18).
+
+    One order is made and confirmed through the ORM; the others copy its row by SQL with their own name,
+    partner and date: real sale.order rows, which the Customer stage rule reads as in a live database.
+    """
+    partner = env["res.partner"].search([("name", "=like", "Bench Customer%")], limit=1)
+    product = env["product.product"].create({"name": "Bench product", "list_price": 10.0})
+    order = env["sale.order"].create({"partner_id": partner.id, "order_line": [
+        (0, 0, {"product_id": product.id, "product_uom_qty": 1})]})
+    order.action_confirm()
+    env.flush_all()
+    env.cr.execute("""SELECT column_name FROM information_schema.columns
+                       WHERE table_name = 'sale_order' AND column_name NOT IN
+                             ('id', 'name', 'partner_id', 'partner_invoice_id', 'partner_shipping_id', 'date_order')""")
+    columns = [name for (name,) in env.cr.fetchall()]
+    copied = ", ".join(f'"{name}"' for name in columns)
+    env.cr.execute(f"""
+        WITH partners AS (
+            SELECT ARRAY_AGG(p.id ORDER BY p.id) AS ids FROM res_partner p
+             WHERE p.name LIKE 'Bench Customer%%' AND p.active
+        )
+        INSERT INTO sale_order (name, partner_id, partner_invoice_id, partner_shipping_id, date_order, {copied})
+        SELECT 'BENCH/' || g, x.pid, x.pid, x.pid,
+               NOW() AT TIME ZONE 'UTC' - ((g * 37) %% 1095) * INTERVAL '1 day' - (g %% 1440) * INTERVAL '1 minute',
+               {", ".join(f't."{name}"' for name in columns)}
+          FROM generate_series(1, %s) g
+          CROSS JOIN partners
+          CROSS JOIN LATERAL (SELECT partners.ids[1 + (g::bigint * 2654435761 %% ARRAY_LENGTH(partners.ids, 1))]
+                                     AS pid) x
+          CROSS JOIN (SELECT * FROM sale_order WHERE id = %s) t
+    """, (count - 1, order.id))
+    fields_of = env["ir.model.fields"]
+    env["relationship.stage.rule"].create({
+        "name": "Bench confirmed sale", "stage_id": env.ref("customer_relationship.stage_customer").id,
+        "model_id": env["ir.model"]._get_id("sale.order"), "domain": "[('state', '=', 'sale')]",
+        "partner_field_id": fields_of._get("sale.order", "partner_id").id,
+        "date_field_id": fields_of._get("sale.order", "date_order").id})
+    log("%s confirmed sale orders", env["sale.order"].search_count([("state", "=", "sale")]))
+
+
 def build(env, scale):
     rng = random.Random(2026)
     now = datetime.now().replace(microsecond=0)
@@ -187,6 +228,8 @@ def build(env, scale):
     populate(env, scale // SEED_PARTNERS - 1)
     gdpr_person(env, rng, now)
     goals(env, rng, now.date())
+    if "sale.order" in env:
+        sale_orders(env, 3 * scale)
     env.flush_all()
     log("built in %.0f s", time.time() - started)
 

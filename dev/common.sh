@@ -131,13 +131,15 @@ addon_hash() {
         | sort | xargs -d '\n' cat 2>/dev/null | sha1sum | cut -c1-12)
 }
 
-# Database $1 as a copy of a template with Odoo's own modules, installed once and keyed by the Odoo tree.
+# Database $1 as a copy of a template with Odoo's own modules ($2, default the addon's dependencies),
+# installed once and keyed by the Odoo tree and the modules.
+BASE_MODULES=mail,contacts,privacy_lookup
 copy_template_db() {
-    local tmpl
-    tmpl="cr_tmpl_$( (echo "$ODOO $DATA"; sha1sum "$ODOO/odoo/release.py") | sha1sum | cut -c1-10)"
+    local tmpl modules="${2:-$BASE_MODULES}"
+    tmpl="cr_tmpl_$( (echo "$ODOO $DATA"; [ "$modules" = "$BASE_MODULES" ] || echo "$modules"; sha1sum "$ODOO/odoo/release.py") | sha1sum | cut -c1-10)"
     if ! db_exists "$tmpl"; then
-        say "Preparing template database $tmpl with mail, contacts, privacy_lookup (once)."
-        odoo_bin -d "$tmpl.tmp" -i mail,contacts,privacy_lookup --without-demo=all --stop-after-init \
+        say "Preparing template database $tmpl with $modules (once)."
+        odoo_bin -d "$tmpl.tmp" -i "$modules" --without-demo=all --stop-after-init \
             || { psql_q "DROP DATABASE IF EXISTS \"$tmpl.tmp\""; die "Installing Odoo's base modules failed."; }
         psql_q "ALTER DATABASE \"$tmpl.tmp\" RENAME TO \"$tmpl\""
         if [ -d "$DATA/filestore/$tmpl.tmp" ]; then mv "$DATA/filestore/$tmpl.tmp" "$DATA/filestore/$tmpl"; fi
@@ -150,10 +152,11 @@ copy_template_db() {
 }
 
 # A uniquely named database with the addon installed (no demo), dropped when the script exits. Sets DB.
+# $2: the template's modules (default the addon's dependencies).
 fresh_addon_db() {
     DB="$1_$(date +%Y%m%d%H%M%S)_$$"
     trap 'psql_q "DROP DATABASE IF EXISTS \"$DB\" WITH (FORCE)" >/dev/null 2>&1 || true; rm -rf "$DATA/filestore/$DB"' EXIT
-    copy_template_db "$DB"
+    copy_template_db "$DB" "${2:-}"
     say "Installing customer_relationship into $DB."
     odoo_bin -d "$DB" -i customer_relationship --without-demo=all --stop-after-init \
         || die "Installing the addon failed."

@@ -7,7 +7,9 @@ setup_all
 command -v chromium-browser >/dev/null || command -v google-chrome >/dev/null || ensure_deb chromium chromium "the browser tours"
 ensure_deb wkhtmltopdf wkhtmltopdf "PDF reports (the privacy answer letter)"
 
-fresh_addon_db cr_test
+# CRM and Sales beside the addon (never its dependencies): the stage rules are tested on their real records.
+TEST_MODULES="$BASE_MODULES,crm,sale_management"
+fresh_addon_db cr_test "$TEST_MODULES"
 
 # pytest-odoo names the addon after the folder: run through the customer_relationship link.
 ADDON="$RUN/addons/customer_relationship"

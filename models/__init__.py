@@ -33,11 +33,14 @@ from . import relationship_partner_stat
 from . import relationship_pipeline
 from . import relationship_pipeline_membership
 from . import relationship_rfm_score
+from . import relationship_record_source_mixin
 from . import relationship_rfm_source
 from . import relationship_segment_transition
 from . import relationship_stage
 from . import relationship_stage_history
 from . import res_company
+from . import relationship_stage_rule
+from . import relationship_stage_rule_run
 from . import res_config_settings
 from . import res_partner
 from . import res_partner_interaction_stats

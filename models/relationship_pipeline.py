@@ -24,6 +24,11 @@ class RelationshipPipeline(models.Model):
              "for it. One per company.",
     )
     description = fields.Text(translate=True)
+    forward_only = fields.Boolean(
+        string="Rules Move Forward Only", default=True,
+        help="Stage rules never move a partner of this pipeline to an earlier stage (in the stages' order); "
+             "people still may. Untick to let rules move partners both ways, e.g. a churned partner who "
+             "buys again back to Customer.")
     color = fields.Integer(aggregator=None)
     membership_ids = fields.One2many("relationship.pipeline.membership", "pipeline_id", string="Members")
     partner_count = fields.Integer(compute="_compute_partner_count", string="Partners")

@@ -4,11 +4,8 @@ from odoo import _
 from odoo import api
 from odoo import fields
 from odoo import models
-from odoo.exceptions import ValidationError
 from odoo.tools import SQL
-from odoo.tools.safe_eval import safe_eval
 
-from .relationship_kpi import DATE_TYPES
 from .relationship_kpi import NUMERIC_TYPES
 
 
@@ -20,6 +17,7 @@ class RelationshipRfmSource(models.Model):
     """
 
     _name = "relationship.rfm.source"
+    _inherit = ["relationship.record.source.mixin"]
     _description = "RFM Event Source"
     _order = "sequence, id"
 
@@ -29,18 +27,6 @@ class RelationshipRfmSource(models.Model):
     company_id = fields.Many2one(
         "res.company", index=True,
         help="Only this company's records count (when the model has a company). Empty: every company's.")
-    model_id = fields.Many2one("ir.model", required=True, ondelete="cascade", domain=[("transient", "=", False)])
-    model_name = fields.Char(related="model_id.model", string="Model Name")
-    domain = fields.Char(default="[]", help="Only records matching this filter are events.")
-    partner_field_id = fields.Many2one(
-        "ir.model.fields", required=True, ondelete="cascade",
-        domain="[('model_id', '=', model_id), ('ttype', '=', 'many2one'), ('relation', '=', 'res.partner'),"
-               " ('store', '=', True)]",
-        help="The customer of the event; events of a contact count for its company.")
-    date_field_id = fields.Many2one(
-        "ir.model.fields", required=True, ondelete="cascade",
-        domain="[('model_id', '=', model_id), ('ttype', 'in', ('date', 'datetime')), ('store', '=', True)]",
-        help="When the event happened.")
     amount_field_id = fields.Many2one(
         "ir.model.fields", ondelete="cascade",
         domain="[('model_id', '=', model_id), ('ttype', 'in', ('integer', 'float', 'monetary')),"
@@ -60,43 +46,9 @@ class RelationshipRfmSource(models.Model):
     # ------------------------------------------------------------------
     @api.constrains("model_id", "domain", "partner_field_id", "date_field_id", "amount_field_id")
     def _check_definition(self):
-        for source in self:
-            if not (source.model_id.model in self.env and source.partner_field_id and source.date_field_id):
-                raise ValidationError(_(
-                    "The RFM source “%(rfm_source)s” needs a model, a partner field and a date field.",
-                    rfm_source=source.name))
-            source._check_field(source.partner_field_id, ("many2one",), _("Partner Field"))
-            if source.partner_field_id.relation != "res.partner":
-                raise ValidationError(_("The Partner Field of the RFM source “%(rfm_source)s” must link to a contact.",
-                                        rfm_source=source.name))
-            source._check_field(source.date_field_id, DATE_TYPES, _("Date Field"))
-            if source.amount_field_id:
-                source._check_field(source.amount_field_id, NUMERIC_TYPES, _("Amount Field"))
-            try:
-                self.env[source.model_id.model]._search(source._event_domain())
-            except Exception as error:  # noqa: BLE001 - any parse or field error means the filter is unusable
-                raise ValidationError(_(
-                    "The filter of the RFM source “%(rfm_source)s” is not valid for %(model)s: %(error)s.",
-                    rfm_source=source.name, model=source.model_id.name, error=error)) from error
-
-    def _check_field(self, field, types, label):
-        model_field = self.env[self.model_id.model]._fields.get(field.name)
-        if field.model_id != self.model_id or field.ttype not in types or not (model_field and model_field.store):
-            raise ValidationError(_(
-                "The %(label)s “%(field)s” of the RFM source “%(rfm_source)s” is not a stored field of the "
-                "right type on %(model)s.",
-                label=label, field=field.field_description, rfm_source=self.name, model=self.model_id.name))
-
-    def _event_domain(self):
-        try:
-            domain = safe_eval(self.domain or "[]")
-        except Exception as error:  # noqa: BLE001
-            raise ValidationError(_("The filter of the RFM source “%(rfm_source)s” cannot be read: %(error)s.",
-                                    rfm_source=self.name, error=error)) from error
-        if not isinstance(domain, list | tuple):
-            raise ValidationError(_("The filter of the RFM source “%(rfm_source)s” must be a list of conditions.",
-                                    rfm_source=self.name))
-        return list(domain)
+        self._check_source_definition()
+        for source in self.filtered("amount_field_id"):
+            source._check_source_field(source.amount_field_id, NUMERIC_TYPES, _("Amount Field"))
 
     # ------------------------------------------------------------------
     # Events -> per-partner figures
@@ -108,25 +60,19 @@ class RelationshipRfmSource(models.Model):
         because sources are defined by administrators only.
         """
         self.ensure_one()
-        Model = self.env[self.model_id.model].with_context(active_test=False)
-        date_name, partner_name = self.date_field_id.name, self.partner_field_id.name
+        date_name = self.date_field_id.name
         start = reference_date - timedelta(days=self.window_days - 1)
         if self.date_field_id.ttype == "date":
             period = [(date_name, ">=", start), (date_name, "<=", reference_date)]
         else:
             period = [(date_name, ">=", fields.Datetime.to_datetime(start)),
                       (date_name, "<", fields.Datetime.to_datetime(reference_date + timedelta(days=1)))]
-        domain = self._event_domain() + period + [(partner_name, "!=", False)]
-        if self.company_id and "company_id" in Model._fields and Model._fields["company_id"].store:
-            domain.append(("company_id", "=", self.company_id.id))
-        names = [date_name, partner_name] + ([self.amount_field_id.name] if self.amount_field_id else [])
-        Model.flush_model(names)
-        query = Model._search(domain)
-        amount = SQL.identifier(query.table, self.amount_field_id.name) if self.amount_field_id else SQL("NULL")
+        amount_name = self.amount_field_id.name
+        query = self._source_query(period, self.company_id, [amount_name] if amount_name else [])
+        partner, date = self._source_columns(query)
+        amount = SQL.identifier(query.table, amount_name) if amount_name else SQL("NULL")
         events = query.select(
-            SQL("%s AS partner_id", SQL.identifier(query.table, partner_name)),
-            SQL("%s::date AS day", SQL.identifier(query.table, date_name)),
-            SQL("%s::numeric AS amount", amount))
+            SQL("%s AS partner_id", partner), SQL("%s::date AS day", date), SQL("%s::numeric AS amount", amount))
         # Grouped per partner first, then per commercial partner: the join to res_partner reads one row per
         # partner with events, not one per event (make bench P8).
         return SQL("""

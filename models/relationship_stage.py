@@ -30,6 +30,9 @@ class RelationshipStage(models.Model):
     )
     requirements = fields.Text(translate=True, help="Shown as a tooltip on the kanban column.")
     partner_count = fields.Integer(compute="_compute_partner_count", string="Partners")
+    rule_ids = fields.One2many(
+        "relationship.stage.rule", "stage_id", string="Rules", groups="base.group_system",
+        help="Rules that move partners into this stage from records of other applications.")
 
     _sql_constraints = [
         ("sla_days_positive", "CHECK(sla_days >= 0)",

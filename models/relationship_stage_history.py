@@ -39,6 +39,9 @@ class RelationshipStageHistory(models.Model):
         help="The partner went on to a later stage that is not lost, in the stages' order at the move.")
     moved_to_lost = fields.Boolean(readonly=True, string="Lost", help="The partner went to a lost stage.")
     user_id = fields.Many2one("res.users", default=lambda self: self.env.user)
+    # a stage rule's move names the rule, a person's move names the person (user_id)
+    rule_id = fields.Many2one("relationship.stage.rule", string="Moved by Rule", index="btree_not_null",
+                              ondelete="set null", readonly=True)
     # the partner's company, not the pipeline's: a shared pipeline's rows stay within each company
     company_id = fields.Many2one(related="partner_id.company_id", store=True, index=True)
 

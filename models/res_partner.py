@@ -227,6 +227,17 @@ class ResPartnerGdpr(models.Model):
     def _gdpr_anonymous_name(self):
         return _("Anonymized %(id)s", id=self.id)
 
+    def _gdpr_unlink_bank_accounts(self):
+        """Delete the bank accounts, and the notes Invoicing logs on the partner about it (they hold the number)."""
+        if not self.bank_ids:
+            return
+        self.env.cr.execute("SELECT COALESCE(MAX(id), 0) FROM mail_message")
+        before = self.env.cr.fetchone()[0]
+        self.bank_ids.unlink()
+        # sudo: the erasure removes every trace of the person, whoever may read these notes
+        self.env["mail.message"].sudo().search(
+            [("model", "=", "res.partner"), ("res_id", "in", self.ids), ("id", ">", before)]).unlink()
+
     def _gdpr_anonymise(self):
         """GDPR art. 17: keep the row (other records may point to it) but nothing that identifies the person.
 
@@ -234,7 +245,7 @@ class ResPartnerGdpr(models.Model):
         which hold each row's id, go in one UPDATE, and the ORM then recomputes what depends on them."""
         if not self:
             return
-        self.bank_ids.unlink()
+        self._gdpr_unlink_bank_accounts()
         vals = dict.fromkeys([name for name in PARTNER_ERASED_FIELDS if name in self._fields], False)
         partners = self.with_context(tracking_disable=True, bin_size=True)
         # Clearing a picture costs queries per row: only where there is one.

@@ -43,6 +43,13 @@ EXPECTED = {
     # A partner's interaction figures per company: counted by the addon only (SQL), users read them.
     "relationship.partner.stat": {
         "internal": "", "portal": "", "user": "r", "manager": "r", "officer": "r"},
+    # Stage rules read other models as the system: administrators only define them (issue 18); users read
+    # them, since the stage history names the rule that moved a partner.
+    "relationship.stage.rule": {
+        "internal": "", "portal": "", "user": "r", "manager": "r", "officer": "r"},
+    # Written by the rules' engine; their counts come from other models: administrators only read them.
+    "relationship.stage.rule.run": {
+        "internal": "", "portal": "", "user": "", "manager": "", "officer": ""},
     # Written only by the RFM recomputation (bulk SQL): users read them.
     "relationship.segment.transition": {
         "internal": "", "portal": "", "user": "r", "manager": "r", "officer": "r"},
@@ -92,6 +99,10 @@ VALS_OVERRIDES = {
         "date_start": "2026-01-01", "date_deadline": "2026-12-31"},
     "relationship.pipeline.membership": lambda env: _pipeline_and_stage(env),
     "relationship.rfm.source": lambda env: {
+        "model_id": env["ir.model"]._get_id("relationship.interaction"),
+        "partner_field_id": env["ir.model.fields"]._get("relationship.interaction", "partner_id").id,
+        "date_field_id": env["ir.model.fields"]._get("relationship.interaction", "date").id},
+    "relationship.stage.rule": lambda env: {
         "model_id": env["ir.model"]._get_id("relationship.interaction"),
         "partner_field_id": env["ir.model.fields"]._get("relationship.interaction", "partner_id").id,
         "date_field_id": env["ir.model.fields"]._get("relationship.interaction", "date").id},

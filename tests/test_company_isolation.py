@@ -27,8 +27,11 @@ class TestCompanyIsolation(RelationshipCase):
             company_id=cls.company_a.id, company_ids=[Command.set(cls.company_a.ids)])
 
     def company_models(self):
+        # models only administrators read (stage rule runs) have their company rule too, but user A reads
+        # none of their rows in any company: nothing to compare
         models = [m for m in addon_models(self.env)
-                  if "company_id" in self.env[m]._fields and self.env[m]._fields["company_id"].store]
+                  if "company_id" in self.env[m]._fields and self.env[m]._fields["company_id"].store
+                  and self.env[m].with_user(self.user_a).has_access("read")]
         # The capabilities named by the issue must be among them, whatever else joins later.
         for name in ("relationship.interaction", "relationship.pipeline", "relationship.stage",
                      "relationship.pipeline.membership", "relationship.stage.history"):

@@ -46,6 +46,11 @@ ALLOWED = {
     "res.partner.action_log_interaction",
     "res.partner.action_view_gdpr_consents",
     "res.partner.action_view_interactions",
+    # Stage rules read other models as the system: each of these refuses anyone but an administrator.
+    "relationship.stage.rule.action_apply",
+    "relationship.stage.rule.action_preview",
+    "relationship.stage.rule.preview.action_apply",
+    "relationship.stage.rule.suggestion.action_accept",
     # Computed with the caller's own rights (record rules, field groups); refuses malformed input.
     "relationship.kpi.compute_value",
     # The Overview: figures, lists and the partners behind a KPI tile, all read with the caller's rights.

@@ -3,3 +3,7 @@ from . import gdpr_suppression_confirm
 from . import relationship_pipeline_add_wizard
 from . import relationship_segment_activity_wizard
 from . import relationship_stage_delete_wizard
+from . import relationship_stage_rule_preview
+from . import relationship_stage_rule_preview_line
+from . import relationship_stage_rule_suggestion
+from . import relationship_stage_rule_suggestion_line
