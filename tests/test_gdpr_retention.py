@@ -49,6 +49,13 @@ class TestGdprRetention(RetentionCase):
         self.assertEqual(self.i_at | self.i_recent | self.i_pending | self.i_employee,
                          (self.i_at | self.i_recent | self.i_pending | self.i_employee).exists(),
                          "the interaction at the cutoff, recent ones and the open request's person's stay")
+        # the statistics are recounted: Ottoline has none left, Rafferty counts only what is left of his
+        Stat = self.env["relationship.partner.stat"]
+        self.assertFalse(Stat.search([("partner_id", "=", self.old.id)]))
+        left = self.env["relationship.interaction"].search([("partner_id", "=", self.recent.id)])
+        stat = Stat.search([("partner_id", "=", self.recent.id)])
+        self.assertEqual((sum(stat.mapped("interaction_count")), max(stat.mapped("last_interaction_date"))),
+                         (len(left), max(left.mapped("date"))))
         self.env.flush_all()
         self.assertFalse(self.env["ir.attachment"].search_count([("store_fname", "=", path.split("/")[-1])]))
 
