@@ -12,6 +12,10 @@ SPECIAL_MODELS = {
     "res.partner", "res.users", "mail.message", "mail.mail", "ir.attachment", "mail.activity",
     "gdpr.request", "gdpr.request.line", "gdpr.suppression", "privacy.log", "mail.tracking.value", "bus.bus",
 }
+# Figures the addon derives from the person's interactions and recounts whenever interactions are deleted:
+# the interactions themselves are exported and erased, and deleting them removes these rows (a plan line
+# for a row the recount has already deleted would only count it twice).
+DERIVED_MODELS = {"relationship.partner.stat"}
 EMAIL_FIELDS = ("email_normalized", "email", "email_from", "company_email", "email_to", "email_cc")
 CHILD_ADDRESS_TYPES = ("invoice", "delivery", "other")
 
@@ -70,7 +74,7 @@ class GdprSubjectFinder(models.AbstractModel):
         self._find_mail(env, partners, addresses, found)
         for model_name in env.registry:
             model = env[model_name]
-            if model_name in SPECIAL_MODELS or model._transient or model._abstract or not model._auto:
+            if model_name in SPECIAL_MODELS | DERIVED_MODELS or model._transient or model._abstract or not model._auto:
                 continue
             self._find_generic(model, partners, addresses, name, found)
         return found

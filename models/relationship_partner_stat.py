@@ -6,6 +6,9 @@ from odoo.exceptions import AccessError
 from odoo.tools import SQL
 from odoo.tools.sql import create_unique_index
 
+from .res_partner_interaction_stats import INTERACTION_FIGURES
+from .res_partner_interaction_stats import INTERACTION_STATS
+
 # One row per (partner, company of the interactions): NULL companies (interactions shared by every
 # company) are one key too, hence an index on an expression rather than a UNIQUE constraint.
 UNIQUE_KEY = SQL("(partner_id, (COALESCE(company_id, 0)))")
@@ -139,8 +142,14 @@ class RelationshipPartnerStat(models.Model):
 
     @api.model
     def _invalidate_partners(self, partner_ids):
-        self.env["res.partner"].browse(partner_ids).invalidate_recordset(
-            ["interaction_count", "last_interaction_date", "days_since_last_interaction", "needs_attention"])
+        """Forget the partners' figures and what res.partner derives from them in memory (days since the last
+        contact, the card's "Last Contacted"...): invalidating a field does not invalidate its dependents."""
+        Partner = self.env["res.partner"]
+        fnames = set(INTERACTION_FIGURES)
+        for fname in INTERACTION_STATS:
+            fnames.update(field.name for field in self.env.registry.get_dependent_fields(Partner._fields[fname])
+                          if field.model_name == "res.partner")
+        Partner.browse(partner_ids).invalidate_recordset(sorted(fnames))
         self.invalidate_model()
 
     # ------------------------------------------------------------------

@@ -4,6 +4,7 @@ from odoo import fields
 from odoo import models
 from odoo.exceptions import AccessError
 from odoo.exceptions import UserError
+from odoo.tools import SQL
 
 from .res_partner_interaction_stats import INTERACTION_FIGURES
 

@@ -17,8 +17,10 @@ class ResPartnerCard(models.Model):
     relationship_days_in_stage = fields.Integer(
         compute="_compute_relationship_days_in_stage", string="Days in Lifecycle Stage",
         help="Whole days since the partner entered its current lifecycle stage.")
+    # derived from last_interaction_date: readable by those who may read it
     relationship_last_contact = fields.Char(
         compute="_compute_relationship_last_contact", string="Last Contacted",
+        groups="customer_relationship.group_relationship_user",
         help="How long ago the last interaction with this partner (or, for a company, with any of its contacts) "
              "was logged, or “Never”.")
 
@@ -31,7 +33,7 @@ class ResPartnerCard(models.Model):
             partner.relationship_days_in_stage = current[:1].days_in_stage if partner.relationship_stage_id else 0
 
     @api.depends("last_interaction_date")
-    @api.depends_context("lang")
+    @api.depends_context("lang", "uid", "allowed_company_ids")
     def _compute_relationship_last_contact(self):
         for partner in self:
             partner.relationship_last_contact = partner._relationship_last_contact_text()

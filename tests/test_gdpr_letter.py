@@ -183,5 +183,9 @@ class TestGdprDemoRegister(GdprCase):
         request = self._verified("access")
         request.action_execute()
         archive = zipfile.ZipFile(io.BytesIO(base64.b64decode(request.export_attachment_id.datas)))
-        self.assertEqual(sorted(archive.namelist()), ["Contact details.csv", "Interactions.csv", "data.json"])
+        # the interaction's message in the person's chatter is filed under Messages; the interaction statistics,
+        # recounted from the interactions, are not the person's records
+        self.assertEqual(sorted(archive.namelist()),
+                         ["Contact details.csv", "Interactions.csv", "Messages.csv", "data.json"])
+        self.assertIn("Visit", archive.read("Messages.csv").decode())
         self.assertEqual(request.date_received, date(2026, 3, 2))

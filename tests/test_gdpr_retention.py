@@ -49,6 +49,13 @@ class TestGdprRetention(RetentionCase):
         self.assertEqual(self.i_at | self.i_recent | self.i_pending | self.i_employee,
                          (self.i_at | self.i_recent | self.i_pending | self.i_employee).exists(),
                          "the interaction at the cutoff, recent ones and the open request's person's stay")
+        # the statistics are recounted: Ottoline has none left, Rafferty counts only what is left of his
+        Stat = self.env["relationship.partner.stat"]
+        self.assertFalse(Stat.search([("partner_id", "=", self.old.id)]))
+        left = self.env["relationship.interaction"].search([("partner_id", "=", self.recent.id)])
+        stat = Stat.search([("partner_id", "=", self.recent.id)])
+        self.assertEqual((sum(stat.mapped("interaction_count")), max(stat.mapped("last_interaction_date"))),
+                         (len(left), max(left.mapped("date"))))
         self.env.flush_all()
         self.assertFalse(self.env["ir.attachment"].search_count([("store_fname", "=", path.split("/")[-1])]))
 
@@ -74,9 +81,10 @@ class TestGdprRetention(RetentionCase):
         # Ottoline and her depot; not Rafferty (interaction since), the open request's Perpetua, the fresh
         # contact, the officer's own contact, the company's, nor Kestrel (its employee had a meeting in 2025).
         self.assertEqual(ids, sorted((self.old | self.old_delivery | self.held).ids))
-        # The note on Ottoline, and the message and attachment of her interaction.
+        # The note on Ottoline, the message and attachment of her interaction, and the interaction's message in
+        # her chatter. Her interaction statistics are no line: deleting the interaction recounts them.
         expected = {("res.partner", "anonymise"): 3, ("relationship.interaction", "delete"): 1,
-                    ("mail.message", "delete"): 2, ("ir.attachment", "delete"): 1, ("gdpr.consent", "delete"): 1}
+                    ("mail.message", "delete"): 3, ("ir.attachment", "delete"): 1, ("gdpr.consent", "delete"): 1}
         self.assertEqual(self._plan(rule), expected)
         listed = rule.action_view_partners()
         self.assertEqual(self.env["res.partner"].with_user(self.user_officer).search(listed["domain"]),
@@ -90,6 +98,11 @@ class TestGdprRetention(RetentionCase):
                              (partner._gdpr_anonymous_name(), False, False, False, False))
         for gone in (self.i_old, self.note, self.consent, self.i_message, self.i_attachment):
             self.assertFalse(gone.exists(), gone)
+        erased = (self.old | self.old_delivery | self.held).ids
+        self.assertFalse(self.env["mail.message"].search([("model", "=", "res.partner"), ("res_id", "in", erased)]),
+                         "no chatter message left, the interactions' included")
+        self.assertFalse(self.env["relationship.partner.stat"].search([("partner_id", "in", erased)]),
+                         "no statistics left counting the deleted interaction")
         for partner in (self.recent, self.pending, self.fresh, self.old_company, self.old_employee_active,
                         self.user_officer.partner_id, self.env.company.partner_id):
             self.assertTrue(partner.active and "Anonym" not in partner.name, partner.name)
