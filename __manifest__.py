@@ -36,6 +36,7 @@
         "views/gdpr_consent_views.xml",
         "views/gdpr_suppression_views.xml",
         "views/gdpr_suppression_confirm_views.xml",
+        "views/gdpr_erasure_confirm_views.xml",
         "report/gdpr_request_report.xml",
         "data/gdpr_mail_template_data.xml",
         # Shared

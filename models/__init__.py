@@ -24,6 +24,7 @@ from . import relationship_rfm_source
 from . import relationship_segment_transition
 from . import relationship_stage
 from . import relationship_stage_history
+from . import res_company
 from . import res_config_settings
 from . import res_partner
 from . import res_partner_rfm

@@ -98,7 +98,8 @@ class TestGdprErasureEndToEnd(GdprCase):
         self.assertTrue(all(os.path.exists(path) for path in self.files))
         erasure.action_verify_identity()
         erasure.action_prepare_plan()
-        erasure.action_execute()
+        action = erasure.action_execute()
+        env[action["res_model"]].browse(action["res_id"]).action_confirm()
         return erasure
 
     def _leftovers(self):
