@@ -57,6 +57,7 @@
         "demo/relationship_goal_demo.xml",
         # GDPR
         "demo/gdpr_demo.xml",
+        "demo/gdpr_erasure_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [
