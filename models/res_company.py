@@ -23,3 +23,7 @@ class ResCompany(models.Model):
                 raise ValidationError(_(
                     "%(user)s is not a Privacy Officer: choose a user of the Privacy Officer group as the default "
                     "officer of %(company)s.", user=company.gdpr_officer_id.name, company=company.name))
+            if company not in company.gdpr_officer_id.company_ids:
+                raise ValidationError(_(
+                    "%(user)s does not work for %(company)s: give the user access to the company first, or choose "
+                    "another officer.", user=company.gdpr_officer_id.name, company=company.name))

@@ -54,6 +54,9 @@ EXPECTED = {
         "internal": "", "portal": "", "user": "", "manager": "", "officer": "crwu"},
     "gdpr.suppression": {
         "internal": "", "portal": "", "user": "", "manager": "", "officer": "crwu"},
+    # The addon adds the company's default Privacy Officer; base decides (administrators write, in Settings).
+    "res.company": {
+        "internal": "r", "portal": "r", "user": "r", "manager": "r", "officer": "r"},
     # The addon extends res.partner; base decides read for internal users, the addon grants the rest.
     "res.partner": {
         "internal": "r", "portal": "", "user": "crw", "manager": "crw", "officer": "crw"},

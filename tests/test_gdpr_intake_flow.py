@@ -102,6 +102,9 @@ class TestGdprIntakeFlow(GdprCase):
         message = f"{self.user_internal.name} is not a Privacy Officer: choose a user of the Privacy Officer group"
         with self.assertRaisesRegex(ValidationError, message.replace("(", r"\(").replace(")", r"\)")):
             self.company.gdpr_officer_id = self.user_internal
+        company_b = self.env["res.company"].create({"name": "Officer Company C"})
+        with self.assertRaisesRegex(ValidationError, "does not work for Officer Company C"):
+            company_b.gdpr_officer_id = self.officer_2
         field = self.env["res.company"]._fields["gdpr_officer_id"]
         domain = field.get_domain_list(self.env["res.company"])
         officers = self.env["res.users"].search(domain)
