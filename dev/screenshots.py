@@ -5,7 +5,8 @@ DevTools protocol: the session cookie is set, each page is opened and captured o
 Usage: python dev/screenshots.py BASE_URL DB OUT_DIR name=path[|click-selector] ...
 A path may name a record by XML id in braces (/odoo/contacts/{module.xml_id}); the optional selectors
 (separated by |) are clicked in turn once the page has rendered (a tab, a menu then its item, say);
-"selector>>text" clicks the first element of the selector whose text contains the text. The picture is cut below the content: no empty screen under a list.
+"selector>>text" clicks the first element of the selector whose text contains the text. The picture is cut
+below the content: no empty screen under a list.
 """
 
 import base64
