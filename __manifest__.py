@@ -37,8 +37,12 @@
         "views/gdpr_suppression_views.xml",
         "views/gdpr_suppression_confirm_views.xml",
         "views/gdpr_erasure_confirm_views.xml",
+        "views/gdpr_data_category_views.xml",
         "report/gdpr_request_report.xml",
         "data/gdpr_mail_template_data.xml",
+        "data/gdpr_retention_data.xml",
+        "views/gdpr_retention_rule_views.xml",
+        "views/gdpr_destruction_record_views.xml",
         # Shared
         "data/ir_config_parameter_data.xml",
         "views/relationship_overview_views.xml",
@@ -58,6 +62,8 @@
         # GDPR
         "demo/gdpr_demo.xml",
         "demo/gdpr_erasure_demo.xml",
+        "demo/gdpr_retention_demo.xml",
+        "demo/gdpr_data_category_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

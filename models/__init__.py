@@ -3,11 +3,18 @@ from . import relationship_shared_config_mixin
 
 # isort: split
 from . import gdpr_consent
+from . import gdpr_data_category
 from . import gdpr_data_erasure
 from . import gdpr_data_export
+from . import gdpr_destruction_record
+from . import gdpr_destruction_record_line
 from . import gdpr_request
+from . import gdpr_request_deadline
+from . import gdpr_request_execution
 from . import gdpr_request_line
 from . import gdpr_request_status
+from . import gdpr_retention_plan
+from . import gdpr_retention_rule
 from . import gdpr_subject_finder
 from . import gdpr_suppression
 from . import mail_mail

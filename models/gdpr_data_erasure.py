@@ -11,6 +11,7 @@ from odoo import api
 from odoo import models
 from odoo.exceptions import UserError
 from odoo.fields import Command
+from odoo.osv import expression
 from odoo.tools.sql import escape_psql
 
 _logger = logging.getLogger(__name__)
@@ -41,13 +42,26 @@ class GdprDataErasure(models.AbstractModel):
                 "%(partners)s is the contact of the user %(users)s: archive or delete the user account first, "
                 "then execute the erasure.", partners=", ".join(partners.mapped("display_name")),
                 users=", ".join(users.mapped("login"))))
+        done = self._erase_persons(env, request, partners, self._group(lines), suppress=True)
+        request.result = self._summary(request, lines, done)
+        return _("erased: %(summary)s", summary=", ".join(
+            f"{action} {count} {model}" for model, per_action in sorted(done.items())
+            for action, count in sorted(per_action.items())))
+
+    @api.model
+    def _erase_persons(self, env, request, partners, grouped, suppress):
+        """Carry out {(model, action): ids} for the persons, then clean what they leave behind.
+
+        Shared by requests (``request`` is the request, ``suppress`` puts the addresses on the suppression
+        list) and by retention rules (an empty request: no requester, and no suppression, since the person
+        did not object). Returns {model: {action: count}}."""
         # Tracking and bus rows are written at commit: write now what is pending, so it can be cleaned.
         self._flush_pending(env)
         values = self._identifying_values(request, partners)
         addresses = self._addresses(request, partners)
         done = defaultdict(lambda: defaultdict(int))
         files = []
-        for (model_name, action), ids in self._group(lines).items():
+        for (model_name, action), ids in grouped.items():
             records = env[model_name].browse(ids).exists()
             if not records or action == "keep":
                 done[model_name][action] += len(records)
@@ -61,15 +75,13 @@ class GdprDataErasure(models.AbstractModel):
             done[model_name][action] += len(records)
         files += self._clean_requests(request, partners, addresses, values)
         self._clean_residues(env, partners, values)
-        for address in addresses:
-            env["gdpr.suppression"]._suppress(address, request)
+        if suppress:
+            for address in addresses:
+                env["gdpr.suppression"]._suppress(address, request)
         self._flush_pending(env)
         self._clean_residues(env, partners, values)
         self._remove_files(env, files)
-        request.result = self._summary(request, lines, done)
-        return _("erased: %(summary)s", summary=", ".join(
-            f"{action} {count} {model}" for model, per_action in sorted(done.items())
-            for action, count in sorted(per_action.items())))
+        return done
 
     @api.model
     def _flush_pending(self, env):
@@ -171,22 +183,20 @@ class GdprDataErasure(models.AbstractModel):
         like = [f"%{escape_psql(value)}%" for value in values]
         if not like:
             return
-        tracking = env["mail.tracking.value"]
-        for fname in TRACKING_TEXT_FIELDS:
-            for pattern in like:
-                tracking |= env["mail.tracking.value"].search([(fname, "=ilike", pattern)])
-        tracking.unlink()
-        mails = env["mail.mail"].search([("recipient_ids", "in", partners.ids)])
-        for fname in ("email_to", "email_cc", "body_html"):
-            for pattern in like:
-                mails |= env["mail.mail"].search([(fname, "=ilike", pattern)])
-        mails.unlink()
+        # One query per model, whatever the number of values (retention erases many persons at once).
+        env["mail.tracking.value"].search(self._any_like(TRACKING_TEXT_FIELDS, like)).unlink()
+        env["mail.mail"].search(expression.OR([
+            [("recipient_ids", "in", partners.ids)], self._any_like(("email_to", "email_cc", "body_html"), like),
+        ])).unlink()
         env["mail.notification"].search([("res_partner_id", "in", partners.ids)]).unlink()
         channels = [json.dumps([env.cr.dbname, "res.partner", pid], separators=(",", ":")) for pid in partners.ids]
-        bus = env["bus.bus"].search([("channel", "in", channels)])
-        for pattern in like:
-            bus |= env["bus.bus"].search(["|", ("message", "=ilike", pattern), ("channel", "=ilike", pattern)])
-        bus.unlink()
+        env["bus.bus"].search(expression.OR([
+            [("channel", "in", channels)], self._any_like(("message", "channel"), like),
+        ])).unlink()
+
+    @staticmethod
+    def _any_like(fnames, patterns):
+        return expression.OR([[(fname, "=ilike", pattern)] for fname in fnames for pattern in patterns])
 
     @api.model
     def _remove_files(self, env, store_fnames):

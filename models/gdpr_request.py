@@ -1,8 +1,5 @@
 from datetime import date
 
-from dateutil.relativedelta import relativedelta
-from markupsafe import Markup
-
 from odoo import _
 from odoo import api
 from odoo import fields
@@ -32,7 +29,7 @@ OFFICER = "customer_relationship.group_privacy_officer"
 WORKFLOW_FIELDS = {
     "name", "state", "identity_verified", "identity_verified_by", "identity_verified_on", "result",
     "export_file", "export_filename", "export_attachment_id", "registered_by_id", "overdue_notified",
-    "reminder_sent", "line_ids", "subject_erasure", "date_plan",
+    "reminder_sent", "line_ids", "regime", "subject_erasure", "date_plan",
 }
 PLAN_TYPES = ("access", "portability", "erasure")
 # GDPR took effect on 25 May 2018; nothing older is a GDPR request (and old dates only hide typing errors).
@@ -40,8 +37,9 @@ FIRST_DATE = date(2018, 5, 25)
 
 
 class GdprRequest(models.Model):
-    """Intake, deadlines and workflow of a request. Finding the data, the export and the erasure live in
-    gdpr_subject_finder.py, gdpr_data_export.py and gdpr_data_erasure.py."""
+    """Intake and workflow of a request. The law and the deadline live in gdpr_request_deadline.py, the
+    restriction, objection and rectification in gdpr_request_execution.py; finding the data, the export and
+    the erasure in gdpr_subject_finder.py, gdpr_data_export.py and gdpr_data_erasure.py."""
 
     _name = "gdpr.request"
     _description = "GDPR Request"
@@ -56,18 +54,6 @@ class GdprRequest(models.Model):
     request_type = fields.Selection(REQUEST_TYPES, required=True, tracking=True, index=True)
     channel = fields.Selection(CHANNELS, required=True, default="email")
     date_received = fields.Date(required=True, default=fields.Date.context_today, tracking=True)
-    extension_months = fields.Selection(
-        [("0", "None"), ("1", "1 month"), ("2", "2 months")], string="Extension", default="0",
-        required=True, tracking=True,
-        help="GDPR art. 12(3): complex or numerous requests may be extended by up to two months.")
-    extension_reason = fields.Text()
-    date_extension_notified = fields.Date(
-        string="Extension Notified On", help="The person must be told of the extension within the first month.")
-    date_deadline = fields.Date(
-        string="Deadline", compute="_compute_date_deadline", store=True, index=True, tracking=True)
-    is_overdue = fields.Boolean(compute="_compute_is_overdue", search="_search_is_overdue")
-    overdue_notified = fields.Boolean(copy=False, readonly=True)
-    reminder_sent = fields.Boolean(copy=False, readonly=True)
     user_id = fields.Many2one(
         "res.users", string="Privacy Officer", tracking=True, index=True,
         domain=lambda self: [("groups_id", "in", self.env.ref(OFFICER).id)])
@@ -90,7 +76,9 @@ class GdprRequest(models.Model):
     rejection_reason = fields.Text(tracking=True)
     complaint_right_informed = fields.Boolean(
         string="Told of Right to Complain",
-        help="GDPR art. 12(4): when refusing, tell the person they may complain to a supervisory authority.")
+        help="GDPR art. 12(4): when refusing, tell the person they may complain to a supervisory authority. "
+             "KVKK art. 14: to the Personal Data Protection Board, within thirty days of the answer and at the "
+             "latest sixty days after the application.")
     result = fields.Html(readonly=True, copy=False, sanitize_attributes=False)
     line_ids = fields.One2many("gdpr.request.line", "request_id", string="Plan", readonly=True)
     line_count = fields.Integer(compute="_compute_line_count")
@@ -187,53 +175,6 @@ class GdprRequest(models.Model):
             request.line_count = len(request.line_ids)
 
     # ------------------------------------------------------------------
-    # Deadline (art. 12(3))
-    # ------------------------------------------------------------------
-    @api.depends("date_received", "extension_months")
-    def _compute_date_deadline(self):
-        for request in self:
-            if not request.date_received:
-                request.date_deadline = False
-                continue
-            # relativedelta keeps the day or falls back to the last day of a shorter month (31/1 -> 28/2).
-            months = 1 + int(request.extension_months or 0)
-            request.date_deadline = request.date_received + relativedelta(months=months)
-
-    @api.constrains("extension_months", "extension_reason", "date_extension_notified", "date_received")
-    def _check_extension(self):
-        for request in self.filtered(lambda r: r.extension_months != "0"):
-            if not (request.extension_reason or "").strip():
-                raise ValidationError(_(
-                    "Request %(name)s is extended: write the reason for the extension.", name=request.name))
-            if not request.date_extension_notified:
-                raise ValidationError(_(
-                    "Request %(name)s is extended: enter the date the person was told of the extension.",
-                    name=request.name))
-            first_month_end = request.date_received + relativedelta(months=1)
-            if not request.date_received <= request.date_extension_notified <= first_month_end:
-                raise ValidationError(_(
-                    "The extension of %(name)s must be notified within the first month, between %(start)s "
-                    "and %(end)s; it was notified on %(date)s.", name=request.name,
-                    start=request.date_received, end=first_month_end, date=request.date_extension_notified))
-
-    @api.depends("date_deadline", "state")
-    def _compute_is_overdue(self):
-        today = fields.Date.context_today(self)
-        for request in self:
-            request.is_overdue = bool(
-                request.state not in ("done", "rejected") and request.date_deadline
-                and request.date_deadline < today)
-
-    def _search_is_overdue(self, operator, value):
-        if operator not in ("=", "!="):
-            raise UserError(_("Filter overdue requests with “is set” or “is not set” only."))
-        today = fields.Date.context_today(self)
-        domain = [("state", "not in", ("done", "rejected")), ("date_deadline", "<", today)]
-        if (operator == "=") != bool(value):
-            return ["!", "&", *domain]
-        return domain
-
-    # ------------------------------------------------------------------
     # Identity (art. 12(6)) and workflow
     # ------------------------------------------------------------------
     def action_verify_identity(self):
@@ -279,6 +220,11 @@ class GdprRequest(models.Model):
         for request in self:
             if not (request.rejection_reason or "").strip():
                 raise UserError(_("Write why request %(name)s is refused before rejecting it.", name=request.name))
+            if not request.complaint_right_informed and request.regime == "kvkk":
+                raise UserError(_(
+                    "Tell the person that they may complain to the Personal Data Protection Board within thirty "
+                    "days of the answer and at the latest sixty days after the application (KVKK art. 14), and "
+                    "tick “Told of Right to Complain” before rejecting %(name)s.", name=request.name))
             if not request.complaint_right_informed:
                 raise UserError(_(
                     "Tell the person of their right to complain to a supervisory authority (GDPR art. 12(4)) "
@@ -308,41 +254,6 @@ class GdprRequest(models.Model):
                 "default_composition_mode": "comment", "force_email": True,
             },
         }
-
-    # ------------------------------------------------------------------
-    # Daily cron: reminders and overdue
-    # ------------------------------------------------------------------
-    @api.model
-    def _cron_deadline_reminders(self):
-        # sudo: a setting read by the cron, whoever runs it
-        days = int(self.env["ir.config_parameter"].sudo().get_param(
-            "customer_relationship.gdpr_reminder_days", 7) or 0)
-        today = fields.Date.context_today(self)
-        # A request without officer reminds its company's default officer (Settings).
-        open_domain = [("state", "not in", ("done", "rejected")),
-                       "|", ("user_id", "!=", False), ("company_id.gdpr_officer_id", "!=", False)]
-        soon = self.search(open_domain + [
-            ("reminder_sent", "=", False), ("date_deadline", ">=", today),
-            ("date_deadline", "<=", today + relativedelta(days=days))])
-        for request in soon:
-            request.activity_schedule(
-                "mail.mail_activity_data_todo", date_deadline=request.date_deadline,
-                user_id=request._reminder_officer().id,
-                summary=_("GDPR request %(name)s is due on %(date)s", name=request.name,
-                          date=request.date_deadline))
-        soon.sudo().write({"reminder_sent": True})  # sudo: a workflow marker, never written by users
-        overdue = self.search([("is_overdue", "=", True), ("overdue_notified", "=", False)])
-        for request in overdue:
-            request.activity_schedule(
-                "mail.mail_activity_data_todo", date_deadline=today,
-                user_id=(request._reminder_officer() or self.env.ref("base.user_admin", raise_if_not_found=False)
-                         or self.env.user).id,
-                summary=_("GDPR request %(name)s is overdue since %(date)s", name=request.name,
-                          date=request.date_deadline))
-        overdue.sudo().write({"overdue_notified": True})  # sudo: a workflow marker, never written by users
-
-    def _reminder_officer(self):
-        return self.user_id or self.company_id.gdpr_officer_id
 
     # ------------------------------------------------------------------
     # Plan and execution
@@ -423,75 +334,6 @@ class GdprRequest(models.Model):
         return _("data exported")
 
     _execute_portability = _execute_access
-
-    def _execute_erasure(self):
-        subject = self.partner_id
-        details = self.env["gdpr.data.erasure"]._erase(self)
-        self._mark_erased(subject)
-        return details
-
-    def _mark_erased(self, subject):
-        """The contacts anonymised under this request say so (its reference and the date, nothing personal);
-        the request keeps whether the person's contact was anonymised or deleted."""
-        env = self.env(su=True, context=dict(self.env.context, active_test=False))  # su: workflow-only fields
-        partner_ids = {line.res_id for line in self.line_ids
-                       if line.included and line.res_model == "res.partner" and line.action == "anonymise"}
-        env["res.partner"].browse(partner_ids).exists().write({
-            "gdpr_erasure_request_id": self.id, "gdpr_erasure_reference": self.name,
-            "gdpr_erased_on": fields.Date.context_today(self)})
-        if not subject.exists():
-            self.with_env(env).subject_erasure = "deleted"
-        elif subject.id in partner_ids:
-            self.with_env(env).subject_erasure = "anonymised"
-
-    def _execute_restriction(self):
-        # sudo: the flags are written by executed requests only (see res.partner._gdpr_check_flags).
-        self.partner_id.sudo().gdpr_restricted = True
-        self.sudo().result = Markup("<p>%s</p>") % _("Processing of %(partner)s is restricted.",
-                                                     partner=self.partner_id.display_name)
-        return _("processing restricted")
-
-    def action_lift_restriction(self):
-        self._check_officer()
-        for request in self:
-            if request.request_type != "restriction" or request.state != "done":
-                raise UserError(_("Only an executed restriction request can lift a restriction; %(name)s is not "
-                                  "one.", name=request.name))
-            if not request.partner_id.gdpr_restricted:
-                raise UserError(_("Processing of %(partner)s is not restricted.",
-                                  partner=request.partner_id.display_name))
-            request.partner_id.sudo().gdpr_restricted = False  # sudo: see _execute_restriction
-            request.message_post(body=_("Restriction of processing lifted by %(user)s.", user=self.env.user.name))
-            request._log_privacy(_("restriction lifted"))
-        return True
-
-    def _execute_objection(self):
-        partner = self.partner_id.sudo()  # sudo: the flag and the blacklist are the workflow's to set
-        for address in self.env["gdpr.suppression"]._addresses(partner.email):
-            self.env["mail.blacklist"].sudo()._add(address, message=_("GDPR objection %(name)s", name=self.name))
-        partner.gdpr_objected = True
-        # sudo: the result is a workflow field
-        self.sudo().result = Markup("<p>%s</p>") % _(
-            "%(partner)s objected to processing; the e-mail is on the blacklist.", partner=partner.display_name)
-        return _("objection recorded, e-mail blacklisted")
-
-    def _execute_rectification(self):
-        changes = self.rectification_values or {}
-        if not isinstance(changes, dict) or not changes:
-            raise UserError(_("Enter the corrections of %(name)s as field: new value pairs first.", name=self.name))
-        # sudo: the officer corrects the contact whatever their own rights on contacts
-        partner = self.partner_id.sudo()
-        unknown = [name for name in changes if name not in partner._fields or partner._fields[name].readonly
-                   or name in ("gdpr_restricted", "gdpr_objected")]
-        if unknown:
-            raise UserError(_("These contact fields cannot be corrected: %(fields)s.", fields=", ".join(unknown)))
-        before = partner.read(list(changes))[0]
-        partner.write(changes)
-        rows = Markup("").join(
-            Markup("<li>%s: %s &#8594; %s</li>") % (partner._fields[name].string, before[name], value)
-            for name, value in changes.items())
-        self.sudo().result = Markup("<p>%s</p><ul>%s</ul>") % (_("Corrected fields:"), rows)
-        return _("%(count)s field(s) rectified", count=len(changes))
 
     def action_download_export(self):
         self._check_officer()

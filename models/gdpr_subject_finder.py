@@ -59,7 +59,13 @@ class GdprSubjectFinder(models.AbstractModel):
         """Values of gdpr.request.line for the request: what to export or erase, and why."""
         partners, addresses, name = self._subject(request)
         env = self.env(su=True, context=dict(self.env.context, active_test=False))
-        found = defaultdict(dict)  # {model: {id: match}}; the strongest match wins
+        return self._lines(request, env, self._find_all(env, partners, addresses, name))
+
+    @api.model
+    def _find_all(self, env, partners, addresses, name):
+        """{model: {id: match}} of the persons' records; the strongest match wins. Without a name (retention
+        rules, many persons at once), no record is matched by name."""
+        found = defaultdict(dict)
         self._find_partners(env, partners, addresses, name, found)
         self._find_mail(env, partners, addresses, found)
         for model_name in env.registry:
@@ -67,7 +73,7 @@ class GdprSubjectFinder(models.AbstractModel):
             if model_name in SPECIAL_MODELS or model._transient or model._abstract or not model._auto:
                 continue
             self._find_generic(model, partners, addresses, name, found)
-        return self._lines(request, env, found)
+        return found
 
     @staticmethod
     def _keep(found, model, record_id, match):
@@ -92,7 +98,7 @@ class GdprSubjectFinder(models.AbstractModel):
             if partner.active or partner.email or partner.name != partner._gdpr_anonymous_name():
                 self._keep(found, "res.partner", partner.id, "linked")
         namesakes = env["res.partner"].search([("name", "=ilike", escape_psql(name)), ("id", "not in", partners.ids),
-                                               ("user_ids", "=", False)])
+                                               ("user_ids", "=", False)]) if name else env["res.partner"]
         for partner in namesakes:
             self._keep(found, "res.partner", partner.id, "name")
         for address in addresses:
@@ -137,7 +143,7 @@ class GdprSubjectFinder(models.AbstractModel):
         conditions = [SQL("%s IN %s", SQL.identifier(fname), tuple(partners.ids)) for fname in partner_columns]
         conditions += [SQL("%s ILIKE %s", SQL.identifier(fname), self._like(address))
                        for fname in email_columns for address in addresses]
-        if name_column:
+        if name_column and name:
             conditions.append(SQL("%s ILIKE %s", SQL.identifier(name_column), escape_psql(name)))
         if not conditions:
             return
@@ -185,8 +191,12 @@ class GdprSubjectFinder(models.AbstractModel):
     @api.model
     def _recipient_only_messages(self, env, request, message_matches):
         """Messages on other records where the person only received the message: scrubbed, not deleted."""
-        partner_ids = set(self._subject(request)[0].ids)
-        messages = env["mail.message"].browse(list(message_matches)).exists()
+        return self._received_only(env, self._subject(request)[0], message_matches)
+
+    @api.model
+    def _received_only(self, env, partners, message_ids):
+        partner_ids = set(partners.ids)
+        messages = env["mail.message"].browse(list(message_ids)).exists()
         return set(messages.filtered(
             lambda m: m.author_id.id not in partner_ids
             and not (m.model == "res.partner" and m.res_id in partner_ids)).ids)

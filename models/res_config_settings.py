@@ -1,8 +1,11 @@
 from odoo import api
 from odoo import fields
 from odoo import models
+from odoo.exceptions import ValidationError
 
 PARAM = "customer_relationship."
+# KVKK: periodic destruction at intervals of at most six months.
+MAX_DESTRUCTION_MONTHS = 6
 
 
 class ResConfigSettings(models.TransientModel):
@@ -30,6 +33,13 @@ class ResConfigSettings(models.TransientModel):
     gdpr_reminder_days = fields.Integer(
         string="GDPR Reminder (days before deadline)", config_parameter=PARAM + "gdpr_reminder_days")
     gdpr_officer_id = fields.Many2one(related="company_id.gdpr_officer_id", readonly=False)
+    gdpr_regime = fields.Selection(related="company_id.gdpr_regime", readonly=False)
+    gdpr_destruction_interval_months = fields.Integer(
+        string="Periodic Destruction Every (months)",
+        compute="_compute_gdpr_destruction_interval_months", inverse="_inverse_gdpr_destruction_interval_months",
+        readonly=False,
+        help="How often the retention rules run. KVKK's regulation on erasure, destruction and anonymisation "
+             "requires periodic destruction at most every six months.")
 
     # Booleans stored as "True"/"False" so that a missing parameter keeps the documented default.
     _BOOL_PARAMS = {
@@ -83,3 +93,25 @@ class ResConfigSettings(models.TransientModel):
         for settings in self:
             self.env["ir.config_parameter"].sudo().set_param(
                 PARAM + "gdpr_legal_hold_models", ",".join(settings.gdpr_legal_hold_model_ids.mapped("model")))
+
+    def _gdpr_destruction_cron(self):
+        # sudo: the scheduled action of the retention rules is read and rescheduled from Settings only
+        return self.env.ref("customer_relationship.ir_cron_gdpr_retention", raise_if_not_found=False).sudo()
+
+    def _compute_gdpr_destruction_interval_months(self):
+        cron = self._gdpr_destruction_cron()
+        months = cron.interval_number if cron and cron.interval_type == "months" else 0
+        for settings in self:
+            settings.gdpr_destruction_interval_months = months
+
+    def _inverse_gdpr_destruction_interval_months(self):
+        for settings in self:
+            months = settings.gdpr_destruction_interval_months
+            if not 1 <= months <= MAX_DESTRUCTION_MONTHS:
+                raise ValidationError(self.env._(
+                    "Periodic destruction must run at least every %(max)s months (KVKK's regulation on erasure, "
+                    "destruction and anonymisation): enter a number of months from 1 to %(max)s, not %(months)s.",
+                    max=MAX_DESTRUCTION_MONTHS, months=months))
+            cron = self._gdpr_destruction_cron()
+            if cron and (cron.interval_number, cron.interval_type) != (months, "months"):
+                cron.write({"interval_number": months, "interval_type": "months"})

@@ -1,5 +1,6 @@
 from . import common
 from . import gdpr_common
+from . import gdpr_retention_common
 from . import test_access_attacks
 from . import test_access_matrix
 from . import test_apps_page
@@ -15,6 +16,8 @@ from . import test_gdpr_export
 from . import test_gdpr_intake_flow
 from . import test_gdpr_request
 from . import test_gdpr_restriction
+from . import test_gdpr_retention
+from . import test_gdpr_retention_batch
 from . import test_gdpr_rpc
 from . import test_goal_follow
 from . import test_goal_measure

@@ -57,6 +57,16 @@ EXPECTED = {
     # The addon adds the company's default Privacy Officer; base decides (administrators write, in Settings).
     "res.company": {
         "internal": "r", "portal": "r", "user": "r", "manager": "r", "officer": "r"},
+    # The processing register is the officers' (issue 16): the letter and the export read it under sudo.
+    "gdpr.data.category": {
+        "internal": "", "portal": "", "user": "", "manager": "", "officer": "crwu"},
+    # Retention: the officer's rules; destruction records are written by runs only and kept three years.
+    "gdpr.retention.rule": {
+        "internal": "", "portal": "", "user": "", "manager": "", "officer": "crwu"},
+    "gdpr.destruction.record": {
+        "internal": "", "portal": "", "user": "", "manager": "", "officer": "r"},
+    "gdpr.destruction.record.line": {
+        "internal": "", "portal": "", "user": "", "manager": "", "officer": "r"},
     # The addon extends res.partner; base decides read for internal users, the addon grants the rest.
     "res.partner": {
         "internal": "r", "portal": "", "user": "crw", "manager": "crw", "officer": "crw"},
@@ -69,6 +79,7 @@ OPERATIONS = {"c": "create", "r": "read", "w": "write", "u": "unlink"}
 # Values a generic builder cannot guess (a constraint needs them); None means the model needs none.
 VALS_OVERRIDES = {
     "gdpr.suppression": lambda env: {"email_hash": f"{next(_UNIQUE):064x}"},
+    "gdpr.data.category": lambda env: {"code": f"matrix_{next(_UNIQUE)}"},
     "gdpr.request.line": lambda env: {
         "request_id": build_record(env, "gdpr.request").id, "res_model": "res.partner", "res_id": 1,
         "match": "linked", "action": "export"},
@@ -109,6 +120,8 @@ def addon_models(env, reports=False):
 
 # Models the addon extends with behaviour only (no fields, no access of its own): Odoo's rules apply.
 EXTENDED_ONLY = {"mail.message", "mail.mail"}
+# res.company gains settings fields (the privacy law of the company); base decides who reads and writes it.
+EXTENDED_ONLY |= {"res.company"}
 
 
 # Read access to the reports; nobody writes a view.
