@@ -64,6 +64,7 @@
         "demo/gdpr_erasure_demo.xml",
         "demo/gdpr_retention_demo.xml",
         "demo/gdpr_data_category_demo.xml",
+        "demo/gdpr_retention_category_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

@@ -18,6 +18,7 @@ from . import test_gdpr_request
 from . import test_gdpr_restriction
 from . import test_gdpr_retention
 from . import test_gdpr_retention_batch
+from . import test_gdpr_retention_category
 from . import test_gdpr_rpc
 from . import test_goal_follow
 from . import test_goal_measure
