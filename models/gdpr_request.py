@@ -10,12 +10,12 @@ from odoo.exceptions import ValidationError
 from odoo.fields import Command
 
 REQUEST_TYPES = [
-    ("access", "Access (art. 15)"),
-    ("rectification", "Rectification (art. 16)"),
-    ("erasure", "Erasure (art. 17)"),
-    ("restriction", "Restriction (art. 18)"),
-    ("portability", "Portability (art. 20)"),
-    ("objection", "Objection (art. 21)"),
+    ("access", "Access"),
+    ("rectification", "Rectification"),
+    ("erasure", "Erasure"),
+    ("restriction", "Restriction"),
+    ("portability", "Portability"),
+    ("objection", "Objection"),
 ]
 CHANNELS = [
     ("email", "E-mail"),
