@@ -36,6 +36,7 @@
         "views/gdpr_consent_views.xml",
         "views/gdpr_suppression_views.xml",
         "views/gdpr_suppression_confirm_views.xml",
+        "views/gdpr_erasure_confirm_views.xml",
         "views/gdpr_data_category_views.xml",
         "report/gdpr_request_report.xml",
         "data/gdpr_mail_template_data.xml",
@@ -66,12 +67,14 @@
         "demo/relationship_goal_demo.xml",
         # GDPR
         "demo/gdpr_demo.xml",
+        "demo/gdpr_erasure_demo.xml",
         "demo/gdpr_retention_demo.xml",
         "demo/gdpr_data_category_demo.xml",
         # Where partners come from (UTM sources)
         "demo/res_partner_source_demo.xml",
         # Stage rules
         "demo/relationship_stage_rule_demo.xml",
+        "demo/gdpr_retention_category_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

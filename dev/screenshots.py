@@ -3,8 +3,10 @@
 Logs into a running Odoo (make run) through JSON-RPC, then drives Debian's headless Chromium over the
 DevTools protocol: the session cookie is set, each page is opened and captured once it has rendered.
 Usage: python dev/screenshots.py BASE_URL DB OUT_DIR name=path[|click-selector] ...
-A path may name a record by XML id in braces (/odoo/contacts/{module.xml_id}); the optional selector is clicked
-once the page has rendered (a tab, say). The picture is cut below the content: no empty screen under a list.
+A path may name a record by XML id in braces (/odoo/contacts/{module.xml_id}); the optional selectors
+(separated by |) are clicked in turn once the page has rendered (a tab, a menu then its item, say);
+"selector>>text" clicks the first element of the selector whose text contains the text. The picture is cut
+below the content: no empty screen under a list.
 """
 
 import base64
@@ -52,7 +54,7 @@ def resolve_xmlids(base, session_id, path):
 CONTENT_BOTTOM = """(() => {
     const parts = document.querySelectorAll(
         '.o_control_panel, .o_form_sheet, .o_form_view .o-mail-Chatter-top, .o_kanban_record, .o_list_table,'
-        + ' .o_graph_renderer canvas, .o_pivot table, .o_action_manager .o_view_nocontent');
+        + ' .o_graph_renderer canvas, .o_pivot table, .o_action_manager .o_view_nocontent, .modal-content');
     let bottom = 0;
     for (const part of parts) { bottom = Math.max(bottom, part.getBoundingClientRect().bottom); }
     return Math.ceil(bottom);
@@ -61,6 +63,13 @@ CONTENT_BOTTOM = """(() => {
 
 READY = ("!!document.querySelector('.o_action_manager .o_view_controller, .o_relationship_overview canvas')"
          " && !document.querySelector('.o_loading_indicator, .o-main-components-container .o_loading')")
+
+
+def click_expression(click):
+    """JavaScript clicking "selector", or with "selector>>text" the first such element containing the text."""
+    selector, _sep, text = click.partition(">>")
+    return (f"[...document.querySelectorAll({json.dumps(selector)})]"
+            f".find(element => element.textContent.includes({json.dumps(text)})).click()")
 
 
 class Page:
@@ -117,12 +126,12 @@ def main(base, db, out_dir, shots):
         page.call("Network.setCookie", name="session_id", value=session_id, domain=host, path="/")
         page.call("Emulation.setDeviceMetricsOverride", width=1440, height=900, deviceScaleFactor=1, mobile=False)
         for name, target_spec in shots:
-            path, _sep, click = target_spec.partition("|")
+            path, *clicks = target_spec.split("|")
             page.call("Page.navigate", url=base + resolve_xmlids(base, session_id, path))
             ready = page.wait_for(READY)
             time.sleep(2)  # charts and kanban counters settle
-            if click:
-                page.call("Runtime.evaluate", expression=f"document.querySelector({json.dumps(click)}).click()")
+            for click in clicks:
+                page.call("Runtime.evaluate", expression=click_expression(click))
                 time.sleep(2)  # the click may open another action: wait for it to render too
                 ready = page.wait_for(READY)
                 time.sleep(3)

@@ -18,4 +18,6 @@ DB=${CR_DEMO_DB:-customer_relationship_demo}
     goal=/odoo/action-customer_relationship.action_relationship_goal/{customer_relationship.demo_goal_acquisition} \
     "goal_chart=/odoo/action-customer_relationship.action_relationship_goal/{customer_relationship.demo_goal_acquisition}|button[name=action_view_measurements]" \
     gdpr=/odoo/action-customer_relationship.action_gdpr_request/{customer_relationship.gdpr_demo_request_access} \
+    "gdpr_intake=/odoo/contacts/{customer_relationship.demo_interaction_contact_01}|.o_cp_action_menus button|.o-dropdown--menu .o_menu_item>>Register a GDPR Request" \
+    "gdpr_erasure_confirm=/odoo/action-customer_relationship.action_gdpr_request/{customer_relationship.gdpr_demo_request_erasure_ready}|button[name=action_execute]" \
     segments=/odoo/action-customer_relationship.action_relationship_customer_segments

@@ -40,6 +40,9 @@ class GdprDataCategory(models.Model):
         help="How long the data is kept, or the criteria that decide it.")
     source = fields.Text(translate=True, tracking=True, help="Where the data comes from when not from the person.")
     company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company, index=True)
+    retention_rule_ids = fields.One2many(
+        "gdpr.retention.rule", "category_id", string="Retention Rules", context={"active_test": False},
+        help="The rules that destroy or anonymise this category's data once its retention period is over.")
 
     _sql_constraints = [
         ("code_company_uniq", "unique(code, company_id)", "Each category of the register needs its own code."),

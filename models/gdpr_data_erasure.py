@@ -69,8 +69,7 @@ class GdprDataErasure(models.AbstractModel):
             if action == "anonymise":
                 self._anonymise(records, partners, values)
             else:
-                if model_name == "ir.attachment":
-                    files += records.mapped("store_fname")
+                files += self._files_of(env, records)
                 records.unlink()
             done[model_name][action] += len(records)
         files += self._clean_requests(request, partners, addresses, values)
@@ -197,6 +196,17 @@ class GdprDataErasure(models.AbstractModel):
     @staticmethod
     def _any_like(fnames, patterns):
         return expression.OR([[(fname, "=ilike", pattern)] for fname in fnames for pattern in patterns])
+
+    @api.model
+    def _files_of(self, env, records):
+        """The files of records about to be deleted: an attachment's own, or those attached to the records
+        (Odoo deletes such attachments with their record but leaves the files to the garbage collection)."""
+        if records._name == "ir.attachment":
+            return records.mapped("store_fname")
+        # Field attachments too: without a res_field condition, ir.attachment hides them.
+        return env["ir.attachment"].search([
+            ("res_model", "=", records._name), ("res_id", "in", records.ids),
+            "|", ("res_field", "=", False), ("res_field", "!=", False)]).mapped("store_fname")
 
     @api.model
     def _remove_files(self, env, store_fnames):

@@ -10,12 +10,12 @@ from odoo.exceptions import ValidationError
 from odoo.fields import Command
 
 REQUEST_TYPES = [
-    ("access", "Access (art. 15)"),
-    ("rectification", "Rectification (art. 16)"),
-    ("erasure", "Erasure (art. 17)"),
-    ("restriction", "Restriction (art. 18)"),
-    ("portability", "Portability (art. 20)"),
-    ("objection", "Objection (art. 21)"),
+    ("access", "Access"),
+    ("rectification", "Rectification"),
+    ("erasure", "Erasure"),
+    ("restriction", "Restriction"),
+    ("portability", "Portability"),
+    ("objection", "Objection"),
 ]
 CHANNELS = [
     ("email", "E-mail"),
@@ -29,7 +29,7 @@ OFFICER = "customer_relationship.group_privacy_officer"
 WORKFLOW_FIELDS = {
     "name", "state", "identity_verified", "identity_verified_by", "identity_verified_on", "result",
     "export_file", "export_filename", "export_attachment_id", "registered_by_id", "overdue_notified",
-    "reminder_sent", "line_ids", "regime",
+    "reminder_sent", "line_ids", "regime", "subject_erasure", "date_plan",
 }
 PLAN_TYPES = ("access", "portability", "erasure")
 # GDPR took effect on 25 May 2018; nothing older is a GDPR request (and old dates only hide typing errors).
@@ -82,7 +82,13 @@ class GdprRequest(models.Model):
     result = fields.Html(readonly=True, copy=False, sanitize_attributes=False)
     line_ids = fields.One2many("gdpr.request.line", "request_id", string="Plan", readonly=True)
     line_count = fields.Integer(compute="_compute_line_count")
+    date_plan = fields.Datetime(string="Plan Found On", readonly=True, copy=False,
+                                help="An erasure is confirmed against the plan found last.")
     rectification_values = fields.Json(copy=False, help="Field changes to apply to the partner.")
+    # Kept by the request when the erasure deleted or anonymised the contact (partner_id may be empty then).
+    subject_erasure = fields.Selection(
+        [("anonymised", "Anonymised"), ("deleted", "Deleted")], string="Contact after Erasure", readonly=True,
+        copy=False)
     company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company, index=True)
 
     # ------------------------------------------------------------------
@@ -99,6 +105,10 @@ class GdprRequest(models.Model):
             if vals.get("name", "/") == "/":
                 vals["name"] = sequence.next_by_code("gdpr.request") or "/"
             vals.setdefault("registered_by_id", self.env.uid)
+            if not vals.get("user_id"):
+                # the company's default officer (Settings) is responsible for a request nobody was assigned to
+                company = self.env["res.company"].browse(vals.get("company_id") or self.env.company.id)
+                vals["user_id"] = company.gdpr_officer_id.id
         return super().create(vals_list)
 
     def write(self, vals):
@@ -262,15 +272,41 @@ class GdprRequest(models.Model):
     def _prepare_plan(self):
         vals_list = self.env["gdpr.subject.finder"]._plan_lines(self)
         # sudo: the plan lines are a workflow field; callers checked the officer group
-        self.sudo().write({"line_ids": [Command.clear()] + [Command.create(vals) for vals in vals_list]})
+        self.sudo().write({"line_ids": [Command.clear()] + [Command.create(vals) for vals in vals_list],
+                           "date_plan": fields.Datetime.now()})
 
     def action_execute(self):
+        """Execute the requests; an erasure only opens its confirmation, which names what will go."""
+        self._check_executable()
+        erasures = self.filtered(lambda r: r.request_type == "erasure")
+        if erasures:
+            return erasures._open_erasure_confirmation(self - erasures)
+        self._execute()
+        return True
+
+    def _check_executable(self):
         self._check_officer()
         self._check_open()
         self._check_identity_verified()
         self._check_subject()
+
+    def _open_erasure_confirmation(self, others):
+        if others or len(self) > 1:
+            raise UserError(_("Execute erasure requests one at a time: each needs its own confirmation."))
+        if not self.date_plan:
+            raise UserError(_(
+                "Click “Find the Person's Data” for %(name)s and review its plan first: the erasure confirmation "
+                "names what the plan erases.", name=self.name))
+        wizard = self.env["gdpr.erasure.confirm"].create({"request_id": self.id})
+        return {
+            "type": "ir.actions.act_window", "name": _("Confirm the Erasure"), "res_model": wizard._name,
+            "res_id": wizard.id, "view_mode": "form", "target": "new",
+        }
+
+    def _execute(self):
+        """The execution itself, once every check (and for an erasure its confirmation) passed."""
         for request in self:
-            if request.request_type in PLAN_TYPES and not request.line_ids:
+            if request.request_type in PLAN_TYPES and not request.date_plan:
                 request._prepare_plan()  # before any change: a person that cannot be searched stops here
             # Taken before execution: erasure clears them.
             label = (request.partner_id.name, request.partner_id.email or request.requester_email)
@@ -298,9 +334,6 @@ class GdprRequest(models.Model):
         return _("data exported")
 
     _execute_portability = _execute_access
-
-    def _execute_erasure(self):
-        return self.env["gdpr.data.erasure"]._erase(self)
 
     def action_download_export(self):
         self._check_officer()

@@ -41,12 +41,38 @@ class GdprRequest(models.Model):
     is_overdue = fields.Boolean(compute="_compute_is_overdue", search="_search_is_overdue")
     overdue_notified = fields.Boolean(copy=False, readonly=True)
     reminder_sent = fields.Boolean(copy=False, readonly=True)
+    # The type names the right; the article citing it depends on the law (the labels are regime-neutral).
+    legal_reference = fields.Char(compute="_compute_legal_reference")
 
     @api.depends("company_id")
     def _compute_regime(self):
         # Only the company: the company's own setting is read once, at intake (see the field's comment).
         for request in self:
             request.regime = (request.company_id or self.env.company).gdpr_regime or "gdpr"
+
+    @api.depends("request_type", "regime")
+    def _compute_legal_reference(self):
+        references = self._legal_references()
+        for request in self:
+            request.legal_reference = references[request.regime or "gdpr"].get(request.request_type, False)
+
+    def _legal_references(self):
+        """{regime: {request type: the article giving the right}}: GDPR art. 15-21, KVKK art. 11(1)."""
+        return {
+            "gdpr": {
+                "access": _("GDPR art. 15"), "rectification": _("GDPR art. 16"), "erasure": _("GDPR art. 17"),
+                "restriction": _("GDPR art. 18"), "portability": _("GDPR art. 20"), "objection": _("GDPR art. 21"),
+            },
+            "kvkk": {
+                "access": _("KVKK art. 11(1)(a) to (ç)"),
+                "rectification": _("KVKK art. 11(1)(d), and (f) for the recipients"),
+                "erasure": _("KVKK art. 11(1)(e) and art. 7, and (f) for the recipients"),
+                "restriction": _("No such right under KVKK (GDPR art. 18): answered under KVKK art. 13"),
+                "portability": _("No such right under KVKK (GDPR art. 20): the data is given under KVKK "
+                                 "art. 11(1)(b)"),
+                "objection": _("KVKK art. 11(1)(g): against a result of solely automated analysis"),
+            },
+        }
 
     @api.depends("date_received", "extension_months", "regime")
     def _compute_date_deadline(self):
@@ -111,13 +137,16 @@ class GdprRequest(models.Model):
         days = int(self.env["ir.config_parameter"].sudo().get_param(
             "customer_relationship.gdpr_reminder_days", 7) or 0)
         today = fields.Date.context_today(self)
-        open_domain = [("state", "not in", ("done", "rejected")), ("user_id", "!=", False)]
+        # A request without officer reminds its company's default officer (Settings).
+        open_domain = [("state", "not in", ("done", "rejected")),
+                       "|", ("user_id", "!=", False), ("company_id.gdpr_officer_id", "!=", False)]
         soon = self.search(open_domain + [
             ("reminder_sent", "=", False), ("date_deadline", ">=", today),
             ("date_deadline", "<=", today + relativedelta(days=days))])
         for request in soon:
             request.activity_schedule(
-                "mail.mail_activity_data_todo", date_deadline=request.date_deadline, user_id=request.user_id.id,
+                "mail.mail_activity_data_todo", date_deadline=request.date_deadline,
+                user_id=request._reminder_officer().id,
                 summary=_("%(law)s request %(name)s is due on %(date)s", law=request._regime_label(),
                           name=request.name, date=request.date_deadline))
         soon.sudo().write({"reminder_sent": True})  # sudo: a workflow marker, never written by users
@@ -125,8 +154,11 @@ class GdprRequest(models.Model):
         for request in overdue:
             request.activity_schedule(
                 "mail.mail_activity_data_todo", date_deadline=today,
-                user_id=(request.user_id or self.env.ref("base.user_admin", raise_if_not_found=False)
+                user_id=(request._reminder_officer() or self.env.ref("base.user_admin", raise_if_not_found=False)
                          or self.env.user).id,
                 summary=_("%(law)s request %(name)s is overdue since %(date)s", law=request._regime_label(),
                           name=request.name, date=request.date_deadline))
         overdue.sudo().write({"overdue_notified": True})  # sudo: a workflow marker, never written by users
+
+    def _reminder_officer(self):
+        return self.user_id or self.company_id.gdpr_officer_id

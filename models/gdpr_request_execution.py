@@ -1,18 +1,40 @@
 from markupsafe import Markup
 
 from odoo import _
+from odoo import fields
 from odoo import models
 from odoo.exceptions import UserError
 
 
 class GdprRequest(models.Model):
-    """Executing restriction, objection and rectification requests (GDPR art. 16, 18 and 21).
+    """Executing restriction, objection and rectification requests (GDPR art. 16, 18 and 21), and marking
+    what an erasure anonymised.
 
     Kept apart from gdpr_request.py (intake and workflow); access, portability and erasure have their own
     engines (gdpr_data_export.py, gdpr_data_erasure.py).
     """
 
     _inherit = "gdpr.request"
+
+    def _execute_erasure(self):
+        subject = self.partner_id
+        details = self.env["gdpr.data.erasure"]._erase(self)
+        self._mark_erased(subject)
+        return details
+
+    def _mark_erased(self, subject):
+        """The contacts anonymised under this request say so (its reference and the date, nothing personal);
+        the request keeps whether the person's contact was anonymised or deleted."""
+        env = self.env(su=True, context=dict(self.env.context, active_test=False))  # su: workflow-only fields
+        partner_ids = {line.res_id for line in self.line_ids
+                       if line.included and line.res_model == "res.partner" and line.action == "anonymise"}
+        env["res.partner"].browse(partner_ids).exists().write({
+            "gdpr_erasure_request_id": self.id, "gdpr_erasure_reference": self.name,
+            "gdpr_erased_on": fields.Date.context_today(self)})
+        if not subject.exists():
+            self.with_env(env).subject_erasure = "deleted"
+        elif subject.id in partner_ids:
+            self.with_env(env).subject_erasure = "anonymised"
 
     def _execute_restriction(self):
         # sudo: the flags are written by executed requests only (see res.partner._gdpr_check_flags).

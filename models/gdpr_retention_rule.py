@@ -45,6 +45,10 @@ class GdprRetentionRule(models.Model):
     period_years = fields.Integer(string="Retention (years)", required=True, default=5, tracking=True)
     action = fields.Selection(ACTIONS, required=True, default="erase", tracking=True,
                               help="Contacts are always anonymised by the erasure engine of requests.")
+    category_id = fields.Many2one(
+        "gdpr.data.category", string="Register Category", ondelete="set null", index=True, tracking=True,
+        domain="[('company_id', '=', company_id)]",
+        help="The category of the processing register whose retention period this rule carries out.")
     legal_basis = fields.Text(string="Reason for the Period", translate=True,
                               help="The law or purpose that sets the period, as written in the processing register.")
     active = fields.Boolean(default=True, tracking=True)
@@ -84,6 +88,15 @@ class GdprRetentionRule(models.Model):
             if not 1 <= rule.period_years <= MAX_YEARS:
                 raise ValidationError(_("The retention period of “%(rule)s” must be between 1 and %(max)s years.",
                                         rule=rule.name, max=MAX_YEARS))
+
+    @api.constrains("category_id", "company_id")
+    def _check_category_company(self):
+        for rule in self.filtered("category_id"):
+            if rule.category_id.company_id != rule.company_id:
+                raise ValidationError(_(
+                    "“%(rule)s” and the register category “%(category)s” belong to different companies: choose a "
+                    "category of %(company)s.", rule=rule.name, category=rule.category_id.name,
+                    company=rule.company_id.name))
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_run(self):

@@ -32,6 +32,7 @@ class ResConfigSettings(models.TransientModel):
         help="Records of these models that concern a person are kept when the person asks for erasure.")
     gdpr_reminder_days = fields.Integer(
         string="GDPR Reminder (days before deadline)", config_parameter=PARAM + "gdpr_reminder_days")
+    gdpr_officer_id = fields.Many2one(related="company_id.gdpr_officer_id", readonly=False)
     gdpr_regime = fields.Selection(related="company_id.gdpr_regime", readonly=False)
     gdpr_destruction_interval_months = fields.Integer(
         string="Periodic Destruction Every (months)",

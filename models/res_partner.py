@@ -18,6 +18,8 @@ PARTNER_ERASED_FIELDS = [
     "company_registry",
 ]
 GDPR_FLAGS = {"gdpr_restricted", "gdpr_objected"}
+# Written by an executed erasure only (see gdpr.request._mark_erased).
+GDPR_ERASURE_MARKS = {"gdpr_erasure_request_id", "gdpr_erasure_reference", "gdpr_erased_on"}
 
 
 class ResPartnerComputedGuard(models.Model):
@@ -167,6 +169,12 @@ class ResPartnerGdpr(models.Model):
         string="Objected to Processing", copy=False, tracking=True, readonly=True,
         help="GDPR art. 21: the person objected; their e-mail is on the mail blacklist.")
     gdpr_consent_ids = fields.One2many("gdpr.consent", "partner_id", string="Consents")
+    # Set by an executed erasure: the request's reference and date only, nothing about the person.
+    gdpr_erasure_request_id = fields.Many2one(
+        "gdpr.request", string="Erased under Request", readonly=True, copy=False, ondelete="set null",
+        groups="customer_relationship.group_privacy_officer")
+    gdpr_erasure_reference = fields.Char(string="Erasure Request", readonly=True, copy=False)
+    gdpr_erased_on = fields.Date(string="Erased On", readonly=True, copy=False)
     gdpr_consent_count = fields.Integer(
         compute="_compute_gdpr_consent_count", groups="customer_relationship.group_privacy_officer")
 
@@ -213,14 +221,29 @@ class ResPartnerGdpr(models.Model):
                     "“Processing Restricted” and “Objected to Processing” change only when a Privacy Officer "
                     "executes a restriction or objection request."))
 
+    def _gdpr_check_erasure_marks(self, vals_list):
+        """Only an executed erasure says a contact was erased (a forged banner would hide a live person)."""
+        if self.env.su:
+            return
+        for vals in vals_list:
+            marks = GDPR_ERASURE_MARKS & set(vals)
+            changed = any(vals[mark] for mark in marks) if not self else any(
+                partner[mark] != partner._fields[mark].convert_to_record(
+                    partner._fields[mark].convert_to_cache(vals[mark], partner), partner)
+                for partner in self for mark in marks)
+            if changed:
+                raise AccessError(_("Only an executed erasure request marks a contact as erased."))
+
     @api.model_create_multi
     def create(self, vals_list):
         self.browse()._gdpr_check_flags(vals_list)
+        self.browse()._gdpr_check_erasure_marks(vals_list)
         self._gdpr_check_suppression([vals.get("email") for vals in vals_list])
         return super().create(vals_list)
 
     def write(self, vals):
         self._gdpr_check_flags([vals])
+        self._gdpr_check_erasure_marks([vals])
         if vals.get("email"):
             self._gdpr_check_suppression([vals["email"]])
         return super().write(vals)

@@ -10,13 +10,16 @@ from . import test_customer_card
 from . import test_funnel
 from . import test_gdpr_answer
 from . import test_gdpr_consent
+from . import test_gdpr_erasure_confirm
 from . import test_gdpr_erasure_e2e
 from . import test_gdpr_execution
 from . import test_gdpr_export
+from . import test_gdpr_intake_flow
 from . import test_gdpr_request
 from . import test_gdpr_restriction
 from . import test_gdpr_retention
 from . import test_gdpr_retention_batch
+from . import test_gdpr_retention_category
 from . import test_gdpr_rpc
 from . import test_goal_follow
 from . import test_goal_measure

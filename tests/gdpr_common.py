@@ -30,6 +30,16 @@ class GdprCase(RelationshipCase):
         request.action_verify_identity()
         return request
 
+    def _execute_erasure(self, request, user=None):
+        """Execute an erasure as the officer does: find the data if needed, Execute, then Erase in the dialog."""
+        request = request.with_user(user) if user else request
+        if not request.line_ids:
+            request.action_prepare_plan()
+        action = request.action_execute()
+        self.assertEqual((action["res_model"], action["target"]), ("gdpr.erasure.confirm", "new"))
+        self.assertEqual(request.state, "verified", "Execute only opens the confirmation")
+        return request.env[action["res_model"]].browse(action["res_id"]).action_confirm()
+
     @staticmethod
     def _plan(request, included=True):
         """{model: {action: count}} of the plan lines (the included ones, or the others)."""

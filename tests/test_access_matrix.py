@@ -67,6 +67,9 @@ EXPECTED = {
         "internal": "", "portal": "", "user": "", "manager": "", "officer": "crwu"},
     "gdpr.suppression": {
         "internal": "", "portal": "", "user": "", "manager": "", "officer": "crwu"},
+    # The addon adds the company's default Privacy Officer; base decides (administrators write, in Settings).
+    "res.company": {
+        "internal": "r", "portal": "r", "user": "r", "manager": "r", "officer": "r"},
     # The processing register is the officers' (issue 16): the letter and the export read it under sudo.
     "gdpr.data.category": {
         "internal": "", "portal": "", "user": "", "manager": "", "officer": "crwu"},

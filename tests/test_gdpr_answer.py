@@ -30,6 +30,6 @@ class TestGdprAnswer(GdprCase):
 
     def test_no_answer_by_mail_after_masking(self):
         request = self._verified("erasure")
-        request.action_execute()
+        self._execute_erasure(request)
         with self.assertRaisesRegex(UserError, "masked"):
             request.action_send_answer()

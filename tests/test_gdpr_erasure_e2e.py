@@ -56,12 +56,16 @@ class TestGdprErasureEndToEnd(GdprCase):
             "phone": self.PHONE})
         env["res.partner.bank"].create({"acc_number": self.IBAN, "partner_id": person.id})
         colleague = env["res.partner"].create({"name": "Colleague of the subject"})
-        env["relationship.interaction"].create([
+        call = env["relationship.interaction"].create([
             {"partner_id": person.id, "subject": f"Call with {self.NAME}", "channel": "phone",
              "notes": f"<p>Lives at {self.STREET}, call {self.PHONE}</p>"},
             {"partner_id": person.id, "subject": "Follow-up", "channel": "email"},
             {"partner_id": invoicing.id, "subject": f"Invoice address {self.STREET}", "channel": "email"},
-        ])
+        ])[0]
+        # A file on a record the erasure deletes: Odoo deletes the attachment with the record, the engine its file.
+        self.call_file = env["ir.attachment"].create({
+            "name": "call-minutes.txt", "raw": b"Minutes of the call: wants blue crates (e2e erasure)",
+            "res_model": call._name, "res_id": call.id})
         person.message_post(body=f"Wrote to {self.EMAIL}", message_type="comment")
         colleague.message_post(body=f"Signed {self.NAME}", message_type="comment", author_id=person.id)
         # Only a recipient: the message stays on the colleague's record, without the person.
@@ -94,11 +98,12 @@ class TestGdprErasureEndToEnd(GdprCase):
             "name": "id-card.txt", "raw": f"Identity card of {self.NAME}".encode(),
             "res_model": "gdpr.request", "res_id": erasure.id})
         self.files = [self.env["ir.attachment"]._full_path(a.store_fname)
-                      for a in (self.letter | self.id_card | access.export_attachment_id)]
+                      for a in (self.letter | self.id_card | access.export_attachment_id | self.call_file)]
         self.assertTrue(all(os.path.exists(path) for path in self.files))
         erasure.action_verify_identity()
         erasure.action_prepare_plan()
-        erasure.action_execute()
+        action = erasure.action_execute()
+        env[action["res_model"]].browse(action["res_id"]).action_confirm()
         return erasure
 
     def _leftovers(self):
@@ -119,6 +124,7 @@ class TestGdprErasureEndToEnd(GdprCase):
         env, person = self._build_person()
         erasure = self._erase(env, person)
         self.assertEqual(self._leftovers(), {})
+        self.assertFalse(self.call_file.exists(), "the interaction's attachment went with the interaction")
         self.assertEqual([path for path in self.files if os.path.exists(path)], [], "files left the filestore")
         self.assertTrue(self.recipient_message.exists())
         self.assertEqual(self.recipient_message.body, "<p>Dear [erased], we call [erased]</p>")
@@ -147,3 +153,5 @@ class TestGdprErasureEndToEnd(GdprCase):
         held = self._find_everywhere()["relationship_interaction"]
         self.assertEqual(len(held), 2, "the interactions naming the person and the invoice address are kept")
         self.assertIn("relationship.interaction", erasure.result)
+        call_file = self.env["ir.attachment"]._full_path(self.call_file.store_fname)
+        self.assertTrue(self.call_file.exists() and os.path.exists(call_file), "a held record keeps its file")

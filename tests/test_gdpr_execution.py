@@ -43,7 +43,7 @@ class TestGdprErasure(GdprCase):
         line.with_user(self.user_officer).write({"action": "keep", "reason": "Open dispute"})
         with self.assertRaisesRegex(ValidationError, "exports its lines"), self.env.cr.savepoint():
             line.with_user(self.user_officer).write({"action": "export"})
-        request.action_execute()
+        self._execute_erasure(request)
         self.assertTrue(self.interaction.exists())
         self.assertIn(f"relationship.interaction: {self.interaction.id} (Open dispute)", request.result)
         for user in (self.user_internal, self.user_rel, self.user_manager):
@@ -53,7 +53,7 @@ class TestGdprErasure(GdprCase):
     def test_erasure_anonymises_and_is_idempotent(self):
         request = self._verified("erasure")
         partner_id = self.subject.id
-        request.action_execute()
+        self._execute_erasure(request)
         partner = self.env["res.partner"].with_context(active_test=False).browse(partner_id)
         self.assertEqual(partner.name, f"Anonymized {partner_id}")
         self.assertFalse(partner.active)
@@ -72,7 +72,7 @@ class TestGdprErasure(GdprCase):
         before = partner.write_date
         again.action_prepare_plan()
         self.assertEqual(self._plan(again), {})
-        again.action_execute()
+        self._execute_erasure(again)
         self.assertEqual(partner.write_date, before)
         self.assertEqual(self.env["gdpr.suppression"].search_count([("email_hash", "=", suppression.email_hash)]), 1)
 
@@ -82,7 +82,7 @@ class TestGdprErasure(GdprCase):
         request = self._verified("erasure")
         request.action_prepare_plan()
         self.assertEqual(self._plan(request)["relationship.interaction"], {"keep": 1})
-        request.action_execute()
+        self._execute_erasure(request)
         self.assertTrue(self.interaction.exists())
         self.assertIn(f"relationship.interaction: {self.interaction.id}", request.result)
 
@@ -158,5 +158,5 @@ class TestGdprOtherTypes(GdprCase):
     def test_erasure_refused_for_a_user_contact(self):
         request = self._verified("erasure", partner_id=self.user_rel.partner_id.id)
         with self.assertRaisesRegex(UserError, "archive or delete the user account first"):
-            request.action_execute()
+            self._execute_erasure(request)
         self.assertTrue(self.user_rel.partner_id.active)

@@ -203,6 +203,6 @@ class TestGdprIdentification(GdprCase):
         request = self._verified("erasure", partner_id=broken.id, requester_name="Broken Address",
                                  requester_email=False)
         with self.assertRaisesRegex(UserError, "not a valid e-mail address"):
-            request.with_user(self.user_officer).action_execute()
+            request.with_user(self.user_officer).action_prepare_plan()
         self.assertEqual(request.state, "verified")
         self.assertEqual(broken.name, "Broken Address")

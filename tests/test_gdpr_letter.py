@@ -51,7 +51,10 @@ class TestGdprLetter(GdprCase):
 
     def _executed(self, request_type="access", **vals):
         request = self._verified(request_type, **vals)
-        request.with_user(self.user_officer).action_execute()
+        if request_type == "erasure":
+            self._execute_erasure(request, self.user_officer)
+        else:
+            request.with_user(self.user_officer).action_execute()
         return request
 
     def _zip(self, request):

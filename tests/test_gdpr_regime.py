@@ -120,3 +120,19 @@ class TestPrivacyRegime(GdprCase):
         request.complaint_right_informed = True
         request.action_reject()
         self.assertEqual(request.state, "rejected")
+
+    def test_type_labels_are_neutral_and_the_reference_follows_the_law(self):
+        labels = dict(self.Request._fields["request_type"]._description_selection(self.env))
+        self.assertEqual(labels["access"], "Access")
+        self.assertFalse([label for label in labels.values() if "art." in label], "no article in the type")
+        expected = {
+            "access": ("GDPR art. 15", "KVKK art. 11(1)(a) to (ç)"),
+            "erasure": ("GDPR art. 17", "KVKK art. 11(1)(e) and art. 7, and (f) for the recipients"),
+            "rectification": ("GDPR art. 16", "KVKK art. 11(1)(d), and (f) for the recipients"),
+            "objection": ("GDPR art. 21", "KVKK art. 11(1)(g): against a result of solely automated analysis"),
+        }
+        for request_type, (gdpr, kvkk) in expected.items():
+            self.assertEqual(self._request(request_type).legal_reference, gdpr)
+            self.assertEqual(self._kvkk(request_type=request_type).legal_reference, kvkk)
+        # KVKK has no right to portability: the reference says so instead of citing a GDPR article as KVKK's.
+        self.assertIn("No such right under KVKK", self._kvkk(request_type="portability").legal_reference)

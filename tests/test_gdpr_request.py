@@ -101,8 +101,9 @@ class TestGdprAccess(GdprCase):
         values.update(vals)
         wizard = self.env["gdpr.request.intake"].with_user(user).create(values)
         action = wizard.action_register()
-        self.assertEqual(action["params"]["type"], "success")
-        return self.Request.search([("registered_by_id", "=", user.id)], order="id desc", limit=1)
+        request = self.Request.search([("registered_by_id", "=", user.id)], order="id desc", limit=1)
+        self.assertEqual(action["res_id"], request.id, "the new request is shown")
+        return request
 
     def test_internal_user_registers_and_sees_only_status(self):
         other = self._request()

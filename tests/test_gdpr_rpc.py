@@ -72,7 +72,31 @@ class TestGdprOverRpc(HttpCase):
         request.action_execute()
         self._refused("gdpr.request", "action_lift_restriction", [request.ids])
         self._refused("res.partner", "write", [self.person.ids, {"gdpr_restricted": False}])
-        for method in ("_execute_erasure", "_prepare_plan", "_log_privacy"):
+        for method in ("_execute_erasure", "_prepare_plan", "_log_privacy", "_execute", "_mark_erased",
+                       "_open_erasure_confirmation"):
             self._refused("gdpr.request", method, [request.ids], error="odoo.exceptions.AccessError")
         self._refused("gdpr.subject.finder", "_plan_lines", [[], request.id], error="odoo.exceptions.AccessError")
         self.assertTrue(self.person.gdpr_restricted)
+
+    def test_erasure_only_through_its_confirmation(self):
+        """Issue 16, item 7, over JSON-RPC: Execute opens the confirmation; the clerk confirms nothing."""
+        request = self.env["gdpr.request"].create({
+            "request_type": "erasure", "requester_name": "Rpc Person", "partner_id": self.person.id,
+            "identity_method": "id_document"})
+        request.action_verify_identity()
+        self.authenticate("gdpr_officer_rpc", "gdpr_officer_rpc")
+        self._refused("gdpr.request", "action_execute", [request.ids], error="odoo.exceptions.UserError")
+        self._refused("gdpr.request", "_execute", [request.ids])
+        self._call("gdpr.request", "action_prepare_plan", [request.ids])
+        action = self._call("gdpr.request", "action_execute", [request.ids])
+        self.assertEqual((action["res_model"], action["target"]), ("gdpr.erasure.confirm", "new"))
+        self.assertEqual((request.state, self.person.name), ("verified", "Rpc Person"), "Execute erased nothing")
+        self.authenticate("gdpr_clerk", "gdpr_clerk")
+        self._refused("gdpr.erasure.confirm", "action_confirm", [[action["res_id"]]])
+        self._refused("gdpr.erasure.confirm", "create", [{"request_id": request.id}])
+        self._refused("gdpr.request", "action_execute", [request.ids])
+        self.assertEqual((request.state, self.person.name), ("verified", "Rpc Person"))
+        self.authenticate("gdpr_officer_rpc", "gdpr_officer_rpc")
+        self._call("gdpr.erasure.confirm", "action_confirm", [[action["res_id"]]])
+        self.assertEqual((request.state, request.subject_erasure), ("done", "anonymised"))
+        self.assertEqual(self.person.with_context(active_test=False).gdpr_erasure_reference, request.name)

@@ -17,6 +17,7 @@ ALLOWED = {
     # Buttons of forms and lists. Each one checks the rights of the user on the records it acts on (a
     # write it makes, or an explicit check) before it computes anything.
     "gdpr.consent.action_withdraw",
+    "gdpr.erasure.confirm.action_confirm",
     "gdpr.request.action_download_export",
     "gdpr.request.action_execute",
     "gdpr.request.action_lift_restriction",

@@ -1,13 +1,10 @@
-import base64
-import io
-import json
-import zipfile
 from datetime import datetime
 from datetime import time
 from datetime import timedelta
 
 from odoo import fields
 from odoo.tests import HttpCase
+from odoo.tests import new_test_user
 from odoo.tests import tagged
 
 
@@ -97,29 +94,72 @@ class TestUiTours(HttpCase):
         self.assertEqual((added.pipeline_id, added.stage_id.name), (onboarding, "Tour Kickoff"))
         self.assertEqual(partner.relationship_stage_id.name, "Qualified", "the lifecycle stage stays")
 
-    def test_gdpr_access_tour(self):
+    def _gdpr_tour_setup(self, lang):
+        """The next reference is GDPR/<year>/0007 (the tours read it); the company's officer is "Tour Officer"."""
+        self.env.ref("customer_relationship.seq_gdpr_request").number_next_actual = 7
+        officer = new_test_user(self.env, "tour_officer", name="Tour Officer",
+                                groups="base.group_user,customer_relationship.group_privacy_officer")
+        self.env.company.gdpr_officer_id = officer
+        if lang != "en_US":
+            self.env["res.lang"]._activate_lang(lang)
+            self.env["ir.module.module"]._load_module_terms(["customer_relationship"], [lang], overwrite=True)
+        self.env.ref("base.user_admin").lang = lang
+        return officer
+
+    def _gdpr_register(self, lang):
+        """Issue 16: register from the contact's Action menu, verify, execute, download."""
+        officer = self._gdpr_tour_setup(lang)
         partner = self.env["res.partner"].create({"name": "Tour Person", "email": "tour.person@example.com"})
         self.env["relationship.interaction"].create({"partner_id": partner.id, "subject": "Tour call"})
-        self.start_tour("/odoo", "customer_relationship_gdpr_access_tour", login="admin")
+        self.start_tour(f"/odoo/contacts/{partner.id}", f"customer_relationship_gdpr_register_tour_{lang[:2]}",
+                        login="admin")
         request = self.env["gdpr.request"].search([("partner_id", "=", partner.id)])
-        self.assertEqual((request.request_type, request.state), ("access", "done"))
+        year = fields.Date.context_today(request).year
+        self.assertEqual((request.name, request.request_type, request.state, request.user_id),
+                         (f"GDPR/{year}/0007", "access", "done", officer))
+        self.assertEqual((request.requester_name, request.requester_email), ("Tour Person", "tour.person@example.com"))
         self.assertTrue(request.identity_verified)
-        with zipfile.ZipFile(io.BytesIO(base64.b64decode(request.export_attachment_id.datas))) as archive:
-            document = json.loads(archive.read("data.json"))
-        self.assertEqual([r["subject"] for r in document["records"]["relationship.interaction"]], ["Tour call"])
+        self.assertTrue(request.export_attachment_id.name.endswith("_export.zip"))
 
-    def test_gdpr_erasure_tour(self):
-        partner = self.env["res.partner"].create({"name": "Erase Me", "email": "erase.me@example.com"})
-        self.env["relationship.interaction"].create({"partner_id": partner.id, "subject": "Erase call"})
+    def test_gdpr_register_tour_english(self):
+        self._gdpr_register("en_US")
+
+    def test_gdpr_register_tour_turkish(self):
+        self._gdpr_register("tr_TR")
+
+    def _gdpr_erase(self, lang):
+        """Issue 16: preview the plan, read the confirmation's figures, erase; the contact shows the request."""
+        self._gdpr_tour_setup(lang)
+        quiet = self.env(context=dict(self.env.context, mail_create_nolog=True, tracking_disable=True))
+        partner = quiet["res.partner"].create({"name": "Erase Me", "email": "erase.me@example.com"})
+        quiet["relationship.interaction"].create([
+            {"partner_id": partner.id, "subject": subject} for subject in ("Erase call", "Erase visit")])
+        quiet["gdpr.consent"].create({"partner_id": partner.id, "purpose": "Newsletter"})
         request = self.env["gdpr.request"].create({
             "request_type": "erasure", "requester_name": "Erase Me", "requester_email": "erase.me@example.com",
             "partner_id": partner.id, "identity_method": "id_document"})
         request.action_verify_identity()
         self.start_tour(f"/odoo/action-customer_relationship.action_gdpr_request/{request.id}",
-                        "customer_relationship_gdpr_erasure_tour", login="admin")
-        self.assertEqual(request.state, "done")
-        self.assertEqual(partner.with_context(active_test=False).name, f"Anonymized {partner.id}")
-        self.assertFalse(partner.with_context(active_test=False).interaction_ids)
+                        f"customer_relationship_gdpr_erasure_tour_{lang[:2]}", login="admin")
+        # what the confirmation showed is what the plan held, and what went
+        counts = {(line.res_model, line.action) for line in request.line_ids if line.included}
+        self.assertEqual(sorted(counts), [("gdpr.consent", "delete"), ("relationship.interaction", "delete"),
+                                          ("res.partner", "anonymise")])
+        self.assertEqual(len(request.line_ids), 4)
+        self.assertEqual((request.state, request.subject_erasure), ("done", "anonymised"))
+        partner = partner.with_context(active_test=False)
+        self.assertEqual(partner.name, partner.with_context(lang=lang)._gdpr_anonymous_name())
+        self.assertFalse(partner.interaction_ids or partner.gdpr_consent_ids)
+        self.assertEqual((partner.gdpr_erasure_reference, partner.gdpr_erased_on),
+                         (request.name, fields.Date.context_today(partner)))
+        self.start_tour(f"/odoo/contacts/{partner.id}", f"customer_relationship_gdpr_erased_contact_tour_{lang[:2]}",
+                        login="admin")
+
+    def test_gdpr_erasure_tour_english(self):
+        self._gdpr_erase("en_US")
+
+    def test_gdpr_erasure_tour_turkish(self):
+        self._gdpr_erase("tr_TR")
 
 
 @tagged("post_install", "-at_install")

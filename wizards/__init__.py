@@ -1,3 +1,4 @@
+from . import gdpr_erasure_confirm
 from . import gdpr_request_intake
 from . import gdpr_suppression_confirm
 from . import relationship_pipeline_add_wizard
