@@ -227,7 +227,12 @@ class RelationshipOverview(models.AbstractModel):
         if not (Partner.has_access("read") and Transition.has_access("read")):
             return False
         labels = dict(Partner._fields["rfm_segment"]._description_selection(self.env))
-        sizes = dict(Partner._read_group([("rfm_segment", "!=", False)], ["rfm_segment"], ["__count"]))
+        # From the scored rows (indexed by segment) to the partners, not from every partner to its scores:
+        # the partners the caller may read (record rules, archived left out) are a subquery in their rights.
+        # sudo: the rows carry no rule of their own here; the partner subquery is what limits the count,
+        # exactly as the Contacts filter "Segment" counts (make bench, OV).
+        sizes = dict(self.env["relationship.rfm.score"].sudo()._read_group(
+            [("segment", "!=", False), ("partner_id", "in", Partner._search([]))], ["segment"], ["__count"]))
         falls = [("date", ">=", fields.Date.to_string(date_utils.start_of(today, "quarter"))), ("movement", "<", 0)]
         return {
             "sizes": [{"key": key, "name": label, "count": sizes[key], "domain": [("rfm_segment", "=", key)]}
