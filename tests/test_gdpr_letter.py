@@ -144,6 +144,23 @@ class TestGdprLetter(GdprCase):
         self.assertIn("02-03-2026", html)  # received on, as Turkish dates read
         self.assertIn('data-oe-lang="tr_TR"', html)
 
+    def test_kvkk_letter_in_turkish_with_the_addons_translations(self):
+        """The KVKK refusal letter to a Turkish-speaking person, with the addon's own Turkish catalogue."""
+        self.env.company.gdpr_regime = "kvkk"
+        self.env["res.lang"]._activate_lang("tr_TR")
+        self.env["ir.module.module"]._load_module_terms(["base", "customer_relationship"], ["tr_TR"])
+        self.subject.lang = "tr_TR"
+        request = self._request("access", rejection_reason="We hold nothing about you",
+                                complaint_right_informed=True)
+        request.action_reject()
+        html = self._html(request)
+        for expected in ("Kişisel Verileri Koruma Kurulu", "otuz gün", "altmış gün", "6698", "01-04-2026",
+                         "We hold nothing about you"):
+            self.assertIn(expected, html)
+        for english in ("Personal Data Protection Board", "you have the right", "Received on",
+                        "thirty days of learning"):
+            self.assertNotIn(english, html)
+
     def test_pdf_in_english_and_turkish(self):
         request = self._executed()
         report = self.env["ir.actions.report"].with_context(force_report_rendering=True)
