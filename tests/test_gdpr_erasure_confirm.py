@@ -40,8 +40,9 @@ class TestGdprErasureConfirm(GdprCase):
         kept.with_user(self.user_officer).write({"action": "keep", "reason": "Proof of consent, 3 years"})
         wizard = self._open(request, self.user_officer)
         self.assertEqual((wizard.request_name, wizard.partner_id), (request.name, self.subject))
-        # the contact and its invoice address anonymised; three interactions deleted; the consent kept
-        self.assertEqual((wizard.anonymise_count, wizard.delete_count, wizard.keep_count), (2, 3, 1))
+        # the contact and its invoice address anonymised; three interactions and their three chatter messages
+        # deleted; the consent kept
+        self.assertEqual((wizard.anonymise_count, wizard.delete_count, wizard.keep_count), (2, 6, 1))
         cells = "<td class='text-end'>%s</td>" * 3
         self.assertEqual(wizard.summary, (
             "<table class='table table-sm o_gdpr_erasure_summary'><tr><th>Records</th><th class='text-end'>Anonymised"
@@ -49,6 +50,7 @@ class TestGdprErasureConfirm(GdprCase):
             "<tr data-model='res.partner'><td>Contact</td>" + cells % (2, 0, 0) + "</tr>"
             "<tr data-model='relationship.interaction'><td>Customer Interaction</td>" + cells % (0, 3, 0) + "</tr>"
             "<tr data-model='gdpr.consent'><td>GDPR Consent and Legal Basis</td>" + cells % (0, 0, 1) + "</tr>"
+            "<tr data-model='mail.message'><td>Message</td>" + cells % (0, 3, 0) + "</tr>"
             "</table>"))
         self.assertEqual((request.state, len(self.interactions.exists())), ("verified", 3), "nothing erased yet")
         wizard.action_confirm()

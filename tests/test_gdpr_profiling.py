@@ -41,7 +41,7 @@ class TestGdprProfilingAndStatistics(GdprCase):
         actions = {(line.res_model, line.action) for line in request.line_ids}
         self.assertIn(("relationship.rfm.score", "delete"), actions)
         self.assertNotIn("relationship.partner.stat", request.line_ids.mapped("res_model"))
-        request.action_execute()
+        self._execute_erasure(request)
         self.assertFalse(self.score.exists())
         self.assertFalse(self.env["relationship.interaction"].search([("partner_id", "=", self.subject.id)]))
         self.assertFalse(self.stat.exists(), "the recount after deleting the interactions removed the row")

@@ -143,9 +143,10 @@ class TestUiTours(HttpCase):
                         f"customer_relationship_gdpr_erasure_tour_{lang[:2]}", login="admin")
         # what the confirmation showed is what the plan held, and what went
         counts = {(line.res_model, line.action) for line in request.line_ids if line.included}
-        self.assertEqual(sorted(counts), [("gdpr.consent", "delete"), ("relationship.interaction", "delete"),
-                                          ("res.partner", "anonymise")])
-        self.assertEqual(len(request.line_ids), 4)
+        # the interactions' chatter messages are the person's data too (one timeline, issue 17)
+        self.assertEqual(sorted(counts), [("gdpr.consent", "delete"), ("mail.message", "delete"),
+                                          ("relationship.interaction", "delete"), ("res.partner", "anonymise")])
+        self.assertEqual(len(request.line_ids), 6)
         self.assertEqual((request.state, request.subject_erasure), ("done", "anonymised"))
         partner = partner.with_context(active_test=False)
         self.assertEqual(partner.name, partner.with_context(lang=lang)._gdpr_anonymous_name())

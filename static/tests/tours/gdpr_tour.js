@@ -76,24 +76,25 @@ function eraseSteps({ interactionLabel, contactLabel }) {
             trigger: ".o_field_widget[name=line_ids] .o_data_row",
             run() {
                 const rows = document.querySelectorAll(".o_field_widget[name=line_ids] .o_data_row");
-                if (rows.length !== 4) {
-                    throw new Error(`the plan shows ${rows.length} lines, expected 4`);
+                if (rows.length !== 6) {
+                    throw new Error(`the plan shows ${rows.length} lines, expected 6`);
                 }
             },
         },
         { trigger: "button[name=action_execute]", run: "click" },
-        // The confirmation names the request and what goes: 1 contact anonymised, 2 interactions and 1 consent
-        // deleted, nothing kept.
+        // The confirmation names the request and what goes: 1 contact anonymised, 2 interactions, their 2 chatter
+        // messages and 1 consent deleted, nothing kept.
         { trigger: `.modal .o_field_widget[name=request_name]:contains('${reference()}')` },
         { trigger: ".modal .o_field_widget[name=partner_id]:contains('Erase Me')" },
         { trigger: ".modal .o_field_widget[name=anonymise_count]:contains('1')" },
-        { trigger: ".modal .o_field_widget[name=delete_count]:contains('3')" },
+        { trigger: ".modal .o_field_widget[name=delete_count]:contains('5')" },
         { trigger: ".modal .o_field_widget[name=keep_count]:contains('0')" },
         { trigger: `.modal .o_gdpr_erasure_summary tr[data-model='relationship.interaction'] td:first-child:contains('${interactionLabel}')` },
         { trigger: summaryCell("relationship.interaction", 3, 2) },
         { trigger: `.modal .o_gdpr_erasure_summary tr[data-model='res.partner'] td:first-child:contains('${contactLabel}')` },
         { trigger: summaryCell("res.partner", 2, 1) },
         { trigger: summaryCell("gdpr.consent", 3, 1) },
+        { trigger: summaryCell("mail.message", 3, 2) },
         { trigger: ".modal button[name=action_confirm]", run: "click" },
         { trigger: "body:not(:has(.modal))" },
         { trigger: ".o_statusbar_status button.o_arrow_button_current[data-value=done]" },
