@@ -107,12 +107,13 @@ class ResPartner(models.Model):
             partner.relationship_stage_id = ranked[:1].stage_id
 
     def init(self):
-        super().init()
+        res = super().init()
         # The Overview's funnel counts active partners per stage with the record rule's columns
         # (company_id, partner_share): read from this index alone, not from the wide partner rows (make bench, OV).
         create_index(self.env.cr, "res_partner_relationship_funnel_index", self._table,
                      ["relationship_stage_id", "company_id", "partner_share"],
                      where="active AND relationship_stage_id IS NOT NULL")
+        return res
 
     @api.model_create_multi
     def create(self, vals_list):
