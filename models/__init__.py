@@ -7,6 +7,7 @@ from . import gdpr_consent
 from . import gdpr_data_category
 from . import gdpr_data_erasure
 from . import gdpr_data_export
+from . import gdpr_destruction_guard_mixin
 from . import gdpr_destruction_record
 from . import gdpr_destruction_record_line
 from . import gdpr_request

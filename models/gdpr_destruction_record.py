@@ -4,16 +4,11 @@ from odoo import _
 from odoo import api
 from odoo import fields
 from odoo import models
-from odoo.exceptions import AccessError
-from odoo.exceptions import UserError
 from odoo.fields import Command
 
+from .gdpr_destruction_guard_mixin import KEEP_YEARS
 from .gdpr_retention_rule import ACTIONS
 from .gdpr_retention_rule import TARGETS
-
-# KVKK's Regulation on the Erasure, Destruction or Anonymisation of Personal Data, art. 7(3): the records of
-# every destruction are kept at least three years.
-KEEP_YEARS = 3
 
 
 class GdprDestructionRecord(models.Model):
@@ -22,6 +17,7 @@ class GdprDestructionRecord(models.Model):
 
     _name = "gdpr.destruction.record"
     _description = "Destruction Record"
+    _inherit = ["gdpr.destruction.guard.mixin"]
     _order = "date desc, id desc"
     # No chatter: the record is immutable evidence, and notes on it could bring personal data back.
 
@@ -43,26 +39,12 @@ class GdprDestructionRecord(models.Model):
     kept_count = fields.Integer(string="Kept (Legal Hold)", readonly=True)
     keep_until = fields.Date(string="Kept At Least Until", compute="_compute_keep_until")
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        if not self.env.su:
-            raise AccessError(_("Destruction records are written by retention runs only."))
-        return super().create(vals_list)
-
-    def write(self, vals):
-        if vals:
-            raise UserError(_("A destruction record is evidence: it cannot be changed."))
-        return super().write(vals)
-
-    @api.ondelete(at_uninstall=False)
-    def _unlink_except_kept(self):
-        limit = fields.Datetime.now() - relativedelta(years=KEEP_YEARS)
-        recent = self.filtered(lambda record: record.date > limit)
-        if recent:
-            raise UserError(_(
-                "Destruction records are kept at least %(years)s years: %(names)s can be deleted from %(date)s.",
-                years=KEEP_YEARS, names=", ".join(recent.mapped("name")),
-                date=min(recent.mapped("date")).date() + relativedelta(years=KEEP_YEARS)))
+    def _kept_message(self):
+        # the record names itself and the day it may go, so the officer knows when to come back
+        return _(
+            "Destruction records are kept at least %(years)s years: %(names)s can be deleted from %(date)s.",
+            years=KEEP_YEARS, names=", ".join(self.mapped("name")),
+            date=min(self.mapped("date")).date() + relativedelta(years=KEEP_YEARS))
 
     @api.depends("date")
     def _compute_keep_until(self):

@@ -194,6 +194,30 @@ class TestGdprRetention(RetentionCase):
             record.sudo().unlink()
         self.assertFalse(record.exists())
 
+    def test_record_counts_are_guarded_like_the_record(self):
+        """The counts share the record's guards (gdpr.destruction.guard.mixin), each with its own message."""
+        record = self._rule("interaction", "erase")._run("cron")
+        lines = record.line_ids.sudo()
+        self.assertTrue(lines)
+        Line = self.env["gdpr.destruction.record.line"]
+        with self.assertRaisesRegex(AccessError, "written by retention runs only"):
+            Line.with_user(self.user_officer).create(
+                {"record_id": record.id, "res_model": "res.partner", "action": "delete", "count": 1})
+        with self.assertRaisesRegex(AccessError, "written by retention runs only"):  # administrators neither
+            Line.with_user(self.env.ref("base.user_admin")).create(
+                {"record_id": record.id, "res_model": "res.partner", "action": "delete", "count": 1})
+        with self.assertRaisesRegex(UserError, "evidence: it cannot be changed"):
+            lines.write({"count": 0})
+        lines.write({})  # an empty write changes nothing and is let through
+        with self.assertRaisesRegex(UserError, r"^Destruction records are kept at least 3 years\.$"):
+            lines.unlink()
+        with self.assertRaisesRegex(UserError, f"{record.name} can be deleted from 2029-06-30"):
+            record.sudo().unlink()
+        with freeze_time("2029-06-30 12:00:01"):
+            lines.unlink()
+        self.assertFalse(lines.exists())
+        self.assertTrue(record.exists(), "deleting the counts leaves the record")
+
     def test_rule_with_records_cannot_be_deleted(self):
         rule = self._rule("interaction", "erase")
         rule._run("cron")
