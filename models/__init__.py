@@ -24,6 +24,8 @@ from . import mail_message
 from . import mail_thread
 from . import relationship_goal
 from . import relationship_goal_measurement
+from . import relationship_goal_measuring
+from . import relationship_goal_smart
 from . import relationship_interaction
 from . import relationship_interaction_chatter
 from . import relationship_kpi

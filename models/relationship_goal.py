@@ -1,16 +1,11 @@
-from collections import defaultdict
 from datetime import date
-from datetime import timedelta
 
 from odoo import _
 from odoo import api
 from odoo import fields
 from odoo import models
 from odoo.exceptions import AccessError
-from odoo.exceptions import UserError
 from odoo.exceptions import ValidationError
-from odoo.tools import date_utils
-from odoo.tools import formatLang
 from odoo.tools.safe_eval import safe_eval
 
 STATUSES = [("on_track", "On Track"), ("at_risk", "At Risk"), ("off_track", "Off Track")]
@@ -28,6 +23,12 @@ GOAL_DATE_MAX = date(2199, 12, 31)
 
 
 class RelationshipGoal(models.Model):
+    """A SMART goal: what it counts and what nobody may forge.
+
+    Checking the SMART criteria and activating are in relationship_goal_smart.py, measuring, closing and
+    the reviews in relationship_goal_measuring.py; every figure comes from relationship.kpi.
+    """
+
     _name = "relationship.goal"
     _description = "Relationship SMART Goal"
     _inherit = ["mail.thread", "mail.activity.mixin"]
@@ -221,47 +222,8 @@ class RelationshipGoal(models.Model):
             raise ValidationError(_("A goal cannot be its own parent, even indirectly: choose another parent."))
 
     # ------------------------------------------------------------------
-    # SMART
+    # The partners a goal counts
     # ------------------------------------------------------------------
-    def _smart_missing(self, baseline=None, best=None):
-        """{letter: plain-words reason} for each SMART criterion this goal does not meet yet.
-
-        baseline/best default to the stored ones; activation passes freshly measured values.
-        """
-        self.ensure_one()
-        measured = baseline is not None or bool(self.date_baseline)
-        baseline = self.baseline_value if baseline is None else baseline
-        best = self.best_value if best is None else best
-        missing = {}
-
-        def goal_number(value):  # in the user's language: "12,50" in Turkish, and "6" rather than "6.00"
-            return formatLang(self.env, value, digits=0 if value == round(value) else 2)
-
-        if not (self.name and (self.description or "").strip()):
-            missing["s"] = _("Specific: describe what exactly should change, and for whom (Description).")
-        if not self.kpi_id:
-            missing["m"] = _("Measurable: choose the KPI that measures the goal.")
-        elif measured and self.target_value == baseline:
-            missing["m"] = _("Measurable: the target equals the baseline (%(value)s): set a target that asks for "
-                             "a change.", value=goal_number(baseline))
-        elif measured and not self.kpi_id._is_better(self.target_value, baseline):
-            missing["m"] = _("Measurable: the target (%(target)s) is worse than the baseline (%(baseline)s) for "
-                             "“%(kpi)s”, where %(direction)s.", target=goal_number(self.target_value),
-                             baseline=goal_number(baseline), kpi=self.kpi_id.name,
-                             direction=dict(self.kpi_id._fields["direction"]._description_selection(self.env))[
-                                 self.kpi_id.direction].lower())
-        if (self.kpi_id and measured and self.kpi_id._is_better(self.target_value, best)
-                and not (self.achievability_note or "").strip()):
-            missing["a"] = _("Achievable: the target (%(target)s) goes beyond the best value reached in an "
-                             "equal-length period of the last two years (%(best)s): explain why it is within "
-                             "reach in the Achievability Note, or lower the target.",
-                             target=goal_number(self.target_value), best=goal_number(best))
-        if not (self.relevance or "").strip():
-            missing["r"] = _("Relevant: say why this goal matters to the business (Relevance).")
-        if not (self.date_start and self.date_deadline and self.date_deadline > self.date_start):
-            missing["t"] = _("Time-bound: set a start date and a deadline after it.")
-        return missing
-
     def _period_days(self):
         self.ensure_one()
         return (self.date_deadline - self.date_start).days + 1
@@ -293,67 +255,9 @@ class RelationshipGoal(models.Model):
         }
         return (repr(domain), self.pipeline_id.id, self.company_id.id, chooser.id), kwargs
 
-    def _measure_baseline(self, cache=None):
-        """Baseline (the window just before the start) and best value over the last two years.
-
-        ``cache`` {(kpi, window, scope): value} lets goals activated together share their windows' queries.
-        """
-        self.ensure_one()
-        cache = {} if cache is None else cache
-        kpi = self.kpi_id.sudo()
-        key, kwargs = self._scope()
-        values = []
-        for start, end in kpi._history_windows(self.date_start, self._period_days()):
-            if (kpi, start, end, key) not in cache:
-                cache[(kpi, start, end, key)] = kpi.compute_value(start, end, **kwargs)
-            values.append(cache[(kpi, start, end, key)])
-        return values[0], kpi._best(values)
-
     # ------------------------------------------------------------------
-    # Actions
+    # Cancelling and back to draft
     # ------------------------------------------------------------------
-    def action_activate(self):
-        """Activate SMART goals; one UserError lists every missing criterion of every goal."""
-        self.check_access("write")  # the baseline is measured for those who may change the goal only
-        self._activate()
-        return True
-
-    def _activate(self, today=None):
-        """Activate as of ``today`` (default: today), and measure at once.
-
-        The demo replays a past goal by activating it on its start day; callers checked the right to act.
-        """
-        today = today or fields.Date.context_today(self)
-        errors, updates, cache = [], {}, {}
-        for goal in self.filtered(lambda g: g.state == "draft"):
-            baseline = best = None
-            if goal.kpi_id and not goal._smart_missing().get("t"):
-                baseline, best = goal._measure_baseline(cache)
-            missing = goal._smart_missing(baseline, best)
-            if missing:
-                errors.append(_("The goal “%(goal)s” cannot be activated yet:", goal=goal.name))
-                errors += ["- " + missing[letter] for letter in "smart" if letter in missing]
-            else:
-                updates[goal] = {"baseline_value": baseline, "best_value": best,
-                                 "date_baseline": today, "state": "active"}
-        if errors:
-            raise UserError("\n".join(errors))
-        activated = self.browse()
-        for goal, vals in updates.items():
-            goal._write_computed(vals)
-            activated |= goal
-        # measured at once: the current value and status show right after activation (closing a goal past
-        # its deadline stays the daily measure's job)
-        activated._measure(today, close=False)
-
-    def action_measure(self):
-        self.check_access("write")
-        active = self.filtered(lambda g: g.state == "active")
-        if not active:
-            raise UserError(_("Only active goals are measured: activate the goal first."))
-        active._measure()
-        return True
-
     def action_cancel(self):
         self.check_access("write")
         self._write_computed({"state": "cancelled"})
@@ -361,103 +265,3 @@ class RelationshipGoal(models.Model):
     def action_draft(self):
         self.check_access("write")
         self.filtered(lambda g: g.state == "cancelled")._write_computed({"state": "draft"})
-
-    def action_view_measurements(self):
-        """The goal's chart: measured value, target and expected path, on the days it was measured."""
-        if len(self) != 1:
-            raise UserError(_("Open the measurements of one goal at a time."))
-        action = self.env["ir.actions.act_window"]._for_xml_id("customer_relationship.action_relationship_goal_chart")
-        action["domain"] = [("goal_id", "=", self.id)]
-        action["display_name"] = _("%(goal)s: measured, target and expected path", goal=self.name)
-        return action
-
-    # ------------------------------------------------------------------
-    # Measuring
-    # ------------------------------------------------------------------
-    def _measure(self, today=None, close=True):
-        """Measure active goals; one KPI computation per distinct (KPI, period, scope), not per goal.
-
-        Goals sharing the same figures are written together: a handful of writes for 1,000 goals.
-        """
-        today = today or fields.Date.context_today(self)
-        # measured values are not tracked; closing logs its own batch of messages (_close_past_deadline)
-        # sudo: measuring sets computed fields users cannot write (callers checked the right to act)
-        goals = self.sudo().with_context(tracking_disable=True).filtered(lambda g: g.state == "active" and g.kpi_id)
-        groups = defaultdict(list)
-        for goal in goals:
-            date_measured = min(today, goal.date_deadline)
-            window = goal.kpi_id._window(date_measured, goal._period_days())
-            # the raw filter text, not the parsed scope: parsing it per goal cost more than the KPI queries
-            key = (goal.partner_domain or "[]", tuple(goal.team_user_ids.ids), goal.pipeline_id.id,
-                   goal.company_id.id, goal.scope_user_id.id)
-            groups[(goal.kpi_id, window, key)].append(goal.id)
-        Kpi = self.env["relationship.kpi"]
-        values, was_at_risk = {}, {goal: goal.status == "at_risk" for goal in goals}
-        writes = defaultdict(list)
-        for (kpi, (date_from, date_to), _key), member_ids in groups.items():
-            members = goals.browse(member_ids)
-            value = kpi.sudo().compute_value(date_from, date_to, **members[0]._scope()[1])
-            for goal in members:
-                values[goal] = value
-                expected = Kpi._expected_progress(goal.date_start, goal.date_deadline, date_to)
-                writes[(value, date_to, expected)].append(goal.id)
-        for (value, date_to, expected), goal_ids in writes.items():
-            goals.browse(goal_ids).write(
-                {"current_value": value, "date_last_measured": date_to, "expected_progress": expected})
-        statuses = defaultdict(list)
-        for goal in goals:  # progress is recomputed in batch from the values above
-            statuses[Kpi._status(goal.progress, goal.expected_progress)].append(goal.id)
-        for status, goal_ids in statuses.items():
-            goals.browse(goal_ids).write({"status": status})
-        goals.env["relationship.goal.measurement"]._record(values)
-        goals._notify_at_risk([g for g in goals if g.status == "at_risk" and not was_at_risk[g]])
-        if close:
-            goals._close_past_deadline(today)
-
-    def _notify_at_risk(self, goals):
-        """One 'Goal at risk' activity for the owner when a goal becomes at risk.
-
-        No e-mail per activity: a bad quarter would send the owner one per goal, and cost queries per goal.
-        """
-        by_owner = defaultdict(lambda: self.browse())
-        for goal in goals:
-            by_owner[goal.owner_id] |= goal
-        for owner, owned in by_owner.items():
-            owned.with_context(mail_activity_quick_update=True).activity_schedule(
-                "customer_relationship.mail_activity_type_goal_at_risk", user_id=owner.id,
-                note=_("The goal's progress is behind the share of its period elapsed: review the plan."))
-
-    def _close_past_deadline(self, today):
-        """After the deadline day, a goal is achieved when it reached its target, else missed.
-
-        Called without tracking: the chatter gets one batch of log messages, not a message per goal.
-        """
-        past = self.filtered(lambda g: g.state == "active" and g.date_deadline < today)
-        achieved = past.filtered(lambda g: g.progress >= 100.0)
-        missed = past - achieved
-        for goals, state, body in (
-                (achieved, "achieved", _("The deadline has passed and the target was reached: goal achieved.")),
-                (missed, "missed", _("The deadline has passed and the target was not reached: goal missed."))):
-            if goals:
-                goals._write_computed({"state": state})
-                goals._message_log_batch({goal.id: body for goal in goals})
-
-    @api.model
-    def _cron_measure(self):
-        self.search([("state", "=", "active")])._measure()
-
-    @api.model
-    def _cron_quarterly_review(self, today=None):
-        """A 'Quarterly review' activity per active goal and quarter; running again adds none."""
-        today = today or fields.Date.context_today(self)
-        quarter = f"{today.year}-Q{date_utils.get_quarter_number(today)}"
-        goals = self.search([("state", "=", "active"), ("review_quarter", "!=", quarter)])
-        deadline = min(date_utils.get_quarter(today)[1], today + timedelta(days=14))
-        by_owner = defaultdict(lambda: self.browse())
-        for goal in goals:
-            by_owner[goal.owner_id] |= goal
-        for owner, owned in by_owner.items():
-            owned.activity_schedule(
-                "customer_relationship.mail_activity_type_goal_review", date_deadline=deadline, user_id=owner.id,
-                note=_("Review the goal and the relationship strategy behind it for %(quarter)s.", quarter=quarter))
-        goals._write_computed({"review_quarter": quarter})
