@@ -29,6 +29,7 @@ from . import relationship_goal_smart
 from . import relationship_interaction
 from . import relationship_interaction_chatter
 from . import relationship_kpi
+from . import relationship_kpi_compute
 from . import relationship_kpi_goal
 from . import relationship_kpi_stage
 from . import relationship_overview

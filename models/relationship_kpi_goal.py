@@ -6,8 +6,8 @@ from odoo import models
 class RelationshipKpi(models.Model):
     """The goals' arithmetic on a KPI's figures: progress, expected progress, status, look-back windows.
 
-    Kept on the KPI so every figure a goal shows has one definition (the figures are in relationship_kpi.py
-    and relationship_kpi_stage.py).
+    Kept on the KPI so every figure a goal shows has one definition (the figures are in
+    relationship_kpi_compute.py and relationship_kpi_stage.py).
     """
 
     _inherit = "relationship.kpi"
