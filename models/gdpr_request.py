@@ -31,15 +31,14 @@ WORKFLOW_FIELDS = {
     "export_file", "export_filename", "export_attachment_id", "registered_by_id", "overdue_notified",
     "reminder_sent", "line_ids", "regime", "subject_erasure", "date_plan",
 }
-PLAN_TYPES = ("access", "portability", "erasure")
 # GDPR took effect on 25 May 2018; nothing older is a GDPR request (and old dates only hide typing errors).
 FIRST_DATE = date(2018, 5, 25)
 
 
 class GdprRequest(models.Model):
-    """Intake and workflow of a request. The law and the deadline live in gdpr_request_deadline.py, the
-    restriction, objection and rectification in gdpr_request_execution.py; finding the data, the export and
-    the erasure in gdpr_subject_finder.py, gdpr_data_export.py and gdpr_data_erasure.py."""
+    """Intake and workflow of a request. The law and the deadline live in gdpr_request_deadline.py; planning
+    and executing in gdpr_request_execution.py; finding the data, the export and the erasure in
+    gdpr_subject_finder.py, gdpr_data_export.py and gdpr_data_erasure.py."""
 
     _name = "gdpr.request"
     _description = "GDPR Request"
@@ -254,91 +253,3 @@ class GdprRequest(models.Model):
                 "default_composition_mode": "comment", "force_email": True,
             },
         }
-
-    # ------------------------------------------------------------------
-    # Plan and execution
-    # ------------------------------------------------------------------
-    def action_prepare_plan(self):
-        """Find the person's records and propose what to do with each; the officer reviews the lines."""
-        self._check_officer()
-        self._check_open()
-        self._check_subject()
-        for request in self:
-            if request.request_type not in PLAN_TYPES:
-                raise UserError(_("Only access, portability and erasure requests have a plan."))
-            request._prepare_plan()
-        return True
-
-    def _prepare_plan(self):
-        vals_list = self.env["gdpr.subject.finder"]._plan_lines(self)
-        # sudo: the plan lines are a workflow field; callers checked the officer group
-        self.sudo().write({"line_ids": [Command.clear()] + [Command.create(vals) for vals in vals_list],
-                           "date_plan": fields.Datetime.now()})
-
-    def action_execute(self):
-        """Execute the requests; an erasure only opens its confirmation, which names what will go."""
-        self._check_executable()
-        erasures = self.filtered(lambda r: r.request_type == "erasure")
-        if erasures:
-            return erasures._open_erasure_confirmation(self - erasures)
-        self._execute()
-        return True
-
-    def _check_executable(self):
-        self._check_officer()
-        self._check_open()
-        self._check_identity_verified()
-        self._check_subject()
-
-    def _open_erasure_confirmation(self, others):
-        if others or len(self) > 1:
-            raise UserError(_("Execute erasure requests one at a time: each needs its own confirmation."))
-        if not self.date_plan:
-            raise UserError(_(
-                "Click “Find the Person's Data” for %(name)s and review its plan first: the erasure confirmation "
-                "names what the plan erases.", name=self.name))
-        wizard = self.env["gdpr.erasure.confirm"].create({"request_id": self.id})
-        return {
-            "type": "ir.actions.act_window", "name": _("Confirm the Erasure"), "res_model": wizard._name,
-            "res_id": wizard.id, "view_mode": "form", "target": "new",
-        }
-
-    def _execute(self):
-        """The execution itself, once every check (and for an erasure its confirmation) passed."""
-        for request in self:
-            if request.request_type in PLAN_TYPES and not request.date_plan:
-                request._prepare_plan()  # before any change: a person that cannot be searched stops here
-            # Taken before execution: erasure clears them.
-            label = (request.partner_id.name, request.partner_id.email or request.requester_email)
-            # sudo: state is a workflow field, set only here once the officer and identity checks passed
-            request.sudo().state = "in_progress"
-            details = getattr(request, "_execute_" + request.request_type)()
-            request._log_privacy(details, *label)
-            request.sudo().state = "done"  # sudo: see in_progress above
-        return True
-
-    def _log_privacy(self, details, name=None, email=None):
-        """privacy.log masks the name and e-mail itself."""
-        addresses = self.env["gdpr.suppression"]._addresses(
-            email or self.partner_id.email or self.requester_email)
-        # sudo: privacy.log is written by the workflow for every officer, whatever their other rights.
-        self.env["privacy.log"].sudo().create({
-            "anonymized_name": name or self.partner_id.name or "-",
-            "anonymized_email": addresses[0] if addresses else "unknown@unknown.invalid",
-            "execution_details": _("%(request)s (%(type)s): %(details)s", request=self.name,
-                                   type=self.request_type, details=details),
-        })
-
-    def _execute_access(self):
-        self.env["gdpr.data.export"]._export(self)
-        return _("data exported")
-
-    _execute_portability = _execute_access
-
-    def action_download_export(self):
-        self._check_officer()
-        self.ensure_one()
-        if not self.export_attachment_id:
-            raise UserError(_("Request %(name)s has no export yet: execute it first.", name=self.name))
-        return {"type": "ir.actions.act_url", "target": "download",
-                "url": f"/web/content/{self._name}/{self.id}/export_file/{self.export_filename}?download=true"}
