@@ -228,6 +228,7 @@ class Run:
         self.cron_ids = {d["name"].removeprefix("ir_cron_"): d["res_id"] for d in data}
         # Every active cron is due now, so the two cron threads work during the load.
         self.started = datetime.utcnow().strftime("%Y-%m-%d %H:%M:%S")
+        self.log_offset = os.path.getsize(self.logfile)  # the crons' runs are counted from here
         crons = self.ex("ir.cron", "search", [("active", "=", True)])
         self.ex("ir.cron", "write", crons, {"nextcall": datetime.utcnow().strftime("%Y-%m-%d %H:%M:%S")})
 

@@ -5,21 +5,31 @@ returns a list of problems; an empty list everywhere is the run's pass.
 """
 import re
 
-# Odoo's ir_cron log lines: "Job 'name' (id) done in 0.1s", "... (id) done" (Run Manually), "... failed"
-CRON_LINE = re.compile(r"Job .* \((\d+)\) (done in|done\s*$|server action #\d+ failed)")
+# Odoo's ir_cron log lines: "Job 'name' (id) starting" / "started manually", "... done in 0.1s", "... done"
+# (Run Manually), "... server action #n failed"
+CRON_LINE = re.compile(r"Job .* \((\d+)\) (starting|started manually|done in|done\s*$|server action #\d+ failed)")
 
 
-def cron_log(logfile):
-    """{cron id: {"ok": runs that finished, "failed": runs rolled back}} and the skips of pipelines' rules."""
+def cron_log(logfile, offset):
+    """The runs of each cron logged after ``offset`` (bytes: the end of the run's preparation) and the skips of
+    pipelines' rules: ({cron id: {"ok": finished, "failed": rolled back, "before": still running at offset}},
+    {pipeline id: skips}). A run still running at the offset may have started before the run's records existed."""
     runs, skipped = {}, {}
-    with open(logfile, encoding="utf-8", errors="replace") as f:
-        for line in f:
+    with open(logfile, "rb") as f:
+        head, tail = f.read(offset), f.read()
+    cut = tail.find(b"\n") + 1  # a line being written at the offset belongs to the part before it
+    head, tail = head + tail[:cut], tail[cut:]
+    for part, text in (("before", head), ("after", tail)):
+        for line in text.decode("utf-8", "replace").splitlines():
             match = CRON_LINE.search(line)
             if match:
-                entry = runs.setdefault(int(match[1]), {"ok": 0, "failed": 0})
-                entry["failed" if match[2].endswith("failed") else "ok"] += 1
+                entry = runs.setdefault(int(match[1]), {"ok": 0, "failed": 0, "before": 0})
+                if part == "before":  # started minus ended: still running at the offset
+                    entry["before"] += 1 if match[2].startswith("start") else -1
+                elif not match[2].startswith("start"):
+                    entry["failed" if match[2].endswith("failed") else "ok"] += 1
             skip = re.search(r"Stage rules of pipeline (\d+) skipped", line)
-            if skip:
+            if skip and part == "after":
                 skipped[int(skip[1])] = skipped.get(int(skip[1]), 0) + 1
     return runs, skipped
 
@@ -99,18 +109,21 @@ def check_history(cr, run):
 def check_crons(cr, run):
     """Every cron of the addon finished at least once; the stage rule logged one run per application."""
     problems = []
-    runs, skipped = cron_log(run.logfile)
-    run.cron_runs = {name: runs.get(cron_id, {"ok": 0, "failed": 0}) for name, cron_id in run.cron_ids.items()}
+    runs, skipped = cron_log(run.logfile, run.log_offset)
+    run.cron_runs = {name: runs.get(cron_id, {"ok": 0, "failed": 0, "before": 0})
+                     for name, cron_id in run.cron_ids.items()}
     for name, counts in run.cron_runs.items():
         if not counts["ok"]:
             problems.append(f"cron {name} never finished during the run ({counts['failed']} failed)")
-    # A skip may belong to an attempt that failed later and was retried: the finished runs bound the count.
+    # A skip may belong to an attempt that failed later and was retried, a run running at the offset may not
+    # see the rule: the finished runs bound the count.
     finished = run.cron_runs["stage_rules_apply"]["ok"]
+    at_least = finished - skipped.get(run.pipeline_id, 0) - run.cron_runs["stage_rules_apply"]["before"]
     cr.execute("""SELECT trigger, count(*), count(DISTINCT create_date) FROM relationship_stage_rule_run
                    WHERE rule_id = %s GROUP BY 1""", [run.rule_id])
     logged = {trigger: (count, transactions) for trigger, count, transactions in cr.fetchall()}
     cron_logged, cron_transactions = logged.get("cron", (0, 0))
-    if not finished - skipped.get(run.pipeline_id, 0) <= cron_logged <= finished:
+    if not at_least <= cron_logged <= finished:
         problems.append(f"stage rule: {cron_logged} cron runs logged for {finished} finished cron runs, "
                         f"{skipped.get(run.pipeline_id, 0)} of which skipped the pipeline")
     if logged.get("manual", (0, 0))[0] != run.manual_applies:
