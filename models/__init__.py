@@ -44,6 +44,7 @@ from . import res_company
 from . import res_config_settings
 from . import res_partner
 from . import res_partner_card
+from . import res_partner_gdpr_banner
 from . import res_partner_interaction_stats
 from . import res_partner_rfm
 from . import res_partner_source
