@@ -41,6 +41,7 @@
         "report/gdpr_request_report.xml",
         "data/gdpr_mail_template_data.xml",
         "data/gdpr_retention_data.xml",
+        "views/gdpr_retention_interval_views.xml",
         "views/gdpr_retention_rule_views.xml",
         "views/gdpr_destruction_record_views.xml",
         # Shared

@@ -18,6 +18,7 @@ from . import gdpr_retention_plan
 from . import gdpr_retention_rule
 from . import gdpr_subject_finder
 from . import gdpr_suppression
+from . import ir_cron
 from . import mail_mail
 from . import mail_message
 from . import mail_thread
