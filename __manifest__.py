@@ -76,6 +76,7 @@
         # Stage rules
         "demo/relationship_stage_rule_demo.xml",
         "demo/gdpr_retention_category_demo.xml",
+        "demo/gdpr_destruction_record_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

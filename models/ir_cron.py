@@ -53,12 +53,24 @@ class IrCron(models.Model):
                 "it cannot be deactivated. To stop destroying a kind of data, archive its retention rule.",
                 cron=cron.name))
         if self._gdpr_interval_too_long(cron.interval_number, cron.interval_type):
-            units = dict(self._fields["interval_type"]._description_selection(self.env))
             raise ValidationError(_(
                 "“%(cron)s” carries out the periodic destruction that KVKK requires at least every six months: "
-                "run it every %(months)s months, %(days)s days or %(weeks)s weeks at most, not every %(number)s "
-                "%(unit)s.", cron=cron.name, months=MAX_DESTRUCTION_MONTHS, days=MAX_DESTRUCTION_DAYS,
-                weeks=MAX_DESTRUCTION_DAYS // 7, number=cron.interval_number, unit=units[cron.interval_type]))
+                "run it every %(months)s months, %(days)s days or %(weeks)s weeks at most, not every "
+                "%(interval)s.", cron=cron.name, months=MAX_DESTRUCTION_MONTHS, days=MAX_DESTRUCTION_DAYS,
+                weeks=MAX_DESTRUCTION_DAYS // 7, interval=cron._gdpr_interval_text()))
+
+    def _gdpr_interval_text(self):
+        """"3 months", "25 weeks": a sentence per unit, since languages inflect the unit after a number (the
+        selection's labels are plural nouns: Turkish says "3 ay", not "3 aylar")."""
+        self.ensure_one()
+        texts = {
+            "minutes": _("%(number)s minutes", number=self.interval_number),
+            "hours": _("%(number)s hours", number=self.interval_number),
+            "days": _("%(number)s days", number=self.interval_number),
+            "weeks": _("%(number)s weeks", number=self.interval_number),
+            "months": _("%(number)s months", number=self.interval_number),
+        }
+        return texts[self.interval_type]
 
     @api.model
     def _gdpr_interval_too_long(self, number, unit):

@@ -29,13 +29,20 @@ class TestGdprRetentionInterval(RelationshipCase):
     def test_officer_sets_the_interval(self):
         dialog = self._dialog(self.user_officer)
         self.assertEqual((dialog.interval_months, dialog.current_interval, dialog.next_call),
-                         (6, "6 Months", self.cron.nextcall))
+                         (6, "6 months", self.cron.nextcall))
         dialog.interval_months = 3
         self.assertEqual(dialog.action_save(), {"type": "ir.actions.act_window_close"})
         self.assertEqual(self._interval(), (3, "months"))
         self.assertEqual(self._dialog(self.user_officer).interval_months, 3, "the dialog opens on the new value")
         # the officer's interval is the one Settings shows
         self.assertEqual(self.env["res.config.settings"].create({}).gdpr_destruction_interval_months, 3)
+
+    def test_dialog_opens_with_the_schedule(self):
+        """What the web client asks when it opens the dialog (the first onchange of a new record)."""
+        spec = dict.fromkeys(("interval_months", "current_interval", "next_call", "active_rule_count"), {})
+        values = self.env["gdpr.retention.interval"].with_user(self.user_officer).onchange({}, [], spec)["value"]
+        self.assertEqual((values["interval_months"], values["current_interval"], values["next_call"]),
+                         (6, "6 months", self.cron.nextcall))
 
     def test_officer_stays_within_one_to_six_months(self):
         for months in (7, 12, 0, -1):
@@ -88,6 +95,8 @@ class TestGdprRetentionInterval(RelationshipCase):
                     self.assertRaisesRegex(ValidationError, "every 6 months, 181 days or 25 weeks at most"), \
                     self.cr.savepoint():
                 cron.write({"interval_number": number, "interval_type": unit})
+        with self.assertRaisesRegex(ValidationError, "not every 26 weeks"), self.cr.savepoint():
+            cron.write({"interval_number": 26, "interval_type": "weeks"})
         self.assertEqual(self._interval(), (3, "months"))
         # the unit alone can make it too long: 30 days are fine, 30 weeks are not
         cron.write({"interval_number": 30, "interval_type": "days"})

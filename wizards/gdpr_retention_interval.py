@@ -35,11 +35,11 @@ class GdprRetentionInterval(models.TransientModel):
         cron = self._cron()
         return cron.interval_number if cron.interval_type == "months" else 6
 
+    # The schedule does not follow the form's field; the dependency makes the dialog's first onchange fill it.
+    @api.depends("interval_months")
     def _compute_schedule(self):
         cron = self._cron()
-        units = dict(cron._fields["interval_type"]._description_selection(self.env))
-        current = _("%(number)s %(unit)s", number=cron.interval_number, unit=units[cron.interval_type]) \
-            if cron else False
+        current = cron._gdpr_interval_text() if cron else False
         rule_count = self.env["gdpr.retention.rule"].search_count([])
         for dialog in self:
             dialog.current_interval = current
