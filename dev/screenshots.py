@@ -93,7 +93,8 @@ def use_language(base, session_id, lang):
     if not found:
         raise SystemExit(f"unknown language {lang}")
     if not found[0]["active"]:
-        wizard = call_kw(base, session_id, "base.language.install", "create", [{"lang_ids": [[6, 0, [found[0]["id"]]]]}])
+        wizard = call_kw(base, session_id, "base.language.install", "create",
+                         [{"lang_ids": [[6, 0, [found[0]["id"]]]]}])
         call_kw(base, session_id, "base.language.install", "lang_install", [[wizard]])
     admin = call_kw(base, session_id, "res.users", "search_read", [[("login", "=", "admin")]], {"fields": ["lang"]})[0]
     call_kw(base, session_id, "res.users", "write", [[admin["id"]], {"lang": lang}])
