@@ -41,6 +41,7 @@
         "report/gdpr_request_report.xml",
         "data/gdpr_mail_template_data.xml",
         "data/gdpr_retention_data.xml",
+        "views/gdpr_retention_interval_views.xml",
         "views/gdpr_retention_rule_views.xml",
         "views/gdpr_destruction_record_views.xml",
         # Shared
@@ -75,6 +76,7 @@
         # Stage rules
         "demo/relationship_stage_rule_demo.xml",
         "demo/gdpr_retention_category_demo.xml",
+        "demo/gdpr_destruction_record_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

@@ -2,11 +2,14 @@
 
 Logs into a running Odoo (make run) through JSON-RPC, then drives Debian's headless Chromium over the
 DevTools protocol: the session cookie is set, each page is opened and captured once it has rendered.
-Usage: python dev/screenshots.py BASE_URL DB OUT_DIR name=path[|click-selector] ...
+Usage: python dev/screenshots.py BASE_URL DB OUT_DIR [--lang LANG] name=path[|click-selector] ...
 A path may name a record by XML id in braces (/odoo/contacts/{module.xml_id}); the optional selectors
 (separated by |) are clicked in turn once the page has rendered (a tab, a menu then its item, say);
-"selector>>text" clicks the first element of the selector whose text contains the text. The picture is cut
+"selector>>text" clicks the first element of the selector whose text contains the text, and
+"selector>>English||Türkçe" the first containing any of them (a label in each language). The picture is cut
 below the content: no empty screen under a list.
+--lang: the language is activated if needed (with the addon's translations) and set on admin for the
+captures, then admin's own language is put back.
 """
 
 import base64
@@ -66,10 +69,36 @@ READY = ("!!document.querySelector('.o_action_manager .o_view_controller, .o_rel
 
 
 def click_expression(click):
-    """JavaScript clicking "selector", or with "selector>>text" the first such element containing the text."""
+    """JavaScript clicking "selector", or with "selector>>text||other" the first such element containing one of
+    the texts (the same label in each language)."""
     selector, _sep, text = click.partition(">>")
+    texts = json.dumps(text.split("||"))
     return (f"[...document.querySelectorAll({json.dumps(selector)})]"
-            f".find(element => element.textContent.includes({json.dumps(text)})).click()")
+            f".find(element => {texts}.some(text => element.textContent.includes(text))).click()")
+
+
+def call_kw(base, session_id, model, method, args, kwargs=None):
+    reply = requests.post(f"{base}/web/dataset/call_kw", cookies={"session_id": session_id}, timeout=600, json={
+        "jsonrpc": "2.0", "params": {"model": model, "method": method, "args": args, "kwargs": kwargs or {}}}).json()
+    if "error" in reply:
+        raise SystemExit(f"{model}.{method}: {reply['error']['data']['message']}")
+    return reply["result"]
+
+
+def use_language(base, session_id, lang):
+    """Activate lang (Odoo's language wizard loads every module's terms) and set it on admin; returns admin's
+    previous language."""
+    found = call_kw(base, session_id, "res.lang", "search_read", [[("code", "=", lang)]],
+                    {"fields": ["active"], "context": {"active_test": False}})
+    if not found:
+        raise SystemExit(f"unknown language {lang}")
+    if not found[0]["active"]:
+        wizard = call_kw(base, session_id, "base.language.install", "create",
+                         [{"lang_ids": [[6, 0, [found[0]["id"]]]]}])
+        call_kw(base, session_id, "base.language.install", "lang_install", [[wizard]])
+    admin = call_kw(base, session_id, "res.users", "search_read", [[("login", "=", "admin")]], {"fields": ["lang"]})[0]
+    call_kw(base, session_id, "res.users", "write", [[admin["id"]], {"lang": lang}])
+    return admin["id"], admin["lang"]
 
 
 class Page:
@@ -87,7 +116,7 @@ class Page:
                     raise RuntimeError(f"{method}: {message['error']}")
                 return message.get("result", {})
 
-    def wait_for(self, expression, seconds=60):
+    def wait_for(self, expression, seconds=180):
         deadline = time.time() + seconds
         while time.time() < deadline:
             result = self.call("Runtime.evaluate", expression=expression, returnByValue=True)
@@ -97,8 +126,17 @@ class Page:
         return False
 
 
-def main(base, db, out_dir, shots):
+def main(base, db, out_dir, shots, lang=None):
     session_id = login(base, db)
+    restore = use_language(base, session_id, lang) if lang else None
+    try:
+        capture(base, session_id, out_dir, shots)
+    finally:
+        if restore:
+            call_kw(base, session_id, "res.users", "write", [[restore[0]], {"lang": restore[1]}])
+
+
+def capture(base, session_id, out_dir, shots):
     browser = shutil.which("chromium") or shutil.which("chromium-browser")
     if not browser:
         raise SystemExit("Chromium is missing: apt-get install chromium")
@@ -150,5 +188,8 @@ def main(base, db, out_dir, shots):
 
 
 if __name__ == "__main__":
-    base_url, database, out = sys.argv[1:4]
-    main(base_url, database, out, [arg.split("=", 1) for arg in sys.argv[4:]])
+    base_url, database, out, *rest = sys.argv[1:]
+    language = None
+    if rest[:1] == ["--lang"]:
+        language, rest = rest[1], rest[2:]
+    main(base_url, database, out, [arg.split("=", 1) for arg in rest], language)

@@ -19,6 +19,7 @@ from . import gdpr_retention_plan
 from . import gdpr_retention_rule
 from . import gdpr_subject_finder
 from . import gdpr_suppression
+from . import ir_cron
 from . import mail_mail
 from . import mail_message
 from . import mail_thread
@@ -48,6 +49,7 @@ from . import res_company
 from . import res_config_settings
 from . import res_partner
 from . import res_partner_card
+from . import res_partner_gdpr_banner
 from . import res_partner_interaction_stats
 from . import res_partner_rfm
 from . import res_partner_source

@@ -178,7 +178,7 @@ class GdprRetentionRule(models.Model):
     # ------------------------------------------------------------------
     @api.model
     def _cron_run(self):
-        """The periodic destruction: every active rule of every company (the interval is set in Settings)."""
+        """The periodic destruction: every active rule of every company (interval: Periodic Destruction)."""
         # sudo: the cron runs the rules of every company
         self.sudo().search([("active", "=", True)])._run("cron")
 

@@ -1,11 +1,8 @@
 from odoo import api
 from odoo import fields
 from odoo import models
-from odoo.exceptions import ValidationError
 
 PARAM = "customer_relationship."
-# KVKK: periodic destruction at intervals of at most six months.
-MAX_DESTRUCTION_MONTHS = 6
 
 
 class ResConfigSettings(models.TransientModel):
@@ -95,23 +92,24 @@ class ResConfigSettings(models.TransientModel):
                 PARAM + "gdpr_legal_hold_models", ",".join(settings.gdpr_legal_hold_model_ids.mapped("model")))
 
     def _gdpr_destruction_cron(self):
-        # sudo: the scheduled action of the retention rules is read and rescheduled from Settings only
-        return self.env.ref("customer_relationship.ir_cron_gdpr_retention", raise_if_not_found=False).sudo()
+        # sudo: Settings (administrators) read and reschedule the retention rules' scheduled action
+        return self.env["ir.cron"].sudo()._gdpr_retention_cron()
+
+    def _gdpr_destruction_months(self):
+        """The interval in months; 0 when an administrator set it in other units on the scheduled action."""
+        cron = self._gdpr_destruction_cron()
+        return cron.interval_number if cron and cron.interval_type == "months" else 0
 
     def _compute_gdpr_destruction_interval_months(self):
-        cron = self._gdpr_destruction_cron()
-        months = cron.interval_number if cron and cron.interval_type == "months" else 0
+        months = self._gdpr_destruction_months()
         for settings in self:
             settings.gdpr_destruction_interval_months = months
 
     def _inverse_gdpr_destruction_interval_months(self):
+        current = self._gdpr_destruction_months()
         for settings in self:
-            months = settings.gdpr_destruction_interval_months
-            if not 1 <= months <= MAX_DESTRUCTION_MONTHS:
-                raise ValidationError(self.env._(
-                    "Periodic destruction must run at least every %(max)s months (KVKK's regulation on erasure, "
-                    "destruction and anonymisation): enter a number of months from 1 to %(max)s, not %(months)s.",
-                    max=MAX_DESTRUCTION_MONTHS, months=months))
-            cron = self._gdpr_destruction_cron()
-            if cron and (cron.interval_number, cron.interval_type) != (months, "months"):
-                cron.write({"interval_number": months, "interval_type": "months"})
+            # unchanged: saving other settings keeps an interval set in weeks or days (0 here)
+            if settings.gdpr_destruction_interval_months != current:
+                # the 1-6 months check, shared with Privacy > Destruction Interval
+                self._gdpr_destruction_cron()._gdpr_set_destruction_months(
+                    settings.gdpr_destruction_interval_months)

@@ -139,6 +139,8 @@ def addon_models(env, reports=False):
 EXTENDED_ONLY = {"mail.message", "mail.mail"}
 # res.company gains settings fields (the privacy law of the company); base decides who reads and writes it.
 EXTENDED_ONLY |= {"res.company"}
+# ir.cron gains a check on the periodic destruction's interval; base decides (administrators only).
+EXTENDED_ONLY |= {"ir.cron"}
 
 
 # Read access to the reports; nobody writes a view.

@@ -68,10 +68,10 @@ class TestGdprErasureConfirm(GdprCase):
         self.assertEqual(partners.mapped("gdpr_erasure_request_id"), request)
         self.assertEqual(request.subject_erasure, "anonymised")
         self.assertEqual(self.subject.name, f"Anonymized {self.subject.id}")
-        # The banner holds the reference and the date, nothing of the person.
+        # The banner holds the reference and the date, nothing of the person (test_gdpr_erasure_banner).
         arch = self.env["res.partner"].get_views([(False, "form")])["views"]["form"]["arch"]
-        self.assertIn("Erased under privacy request", arch)
-        banner_fields = {"gdpr_erasure_reference", "gdpr_erased_on"}
+        self.assertIn('name="gdpr_erasure_banner"', arch)
+        banner_fields = {"gdpr_erasure_reference", "gdpr_erased_on", "gdpr_erasure_banner"}
         self.assertTrue(banner_fields <= set(self.env["res.partner"].fields_get(list(banner_fields))))
         seen = self.subject.with_user(self.user_rel).with_context(active_test=False).read(list(banner_fields))[0]
         self.assertEqual((seen["gdpr_erasure_reference"], str(seen["gdpr_erased_on"])), (request.name, "2026-11-23"))

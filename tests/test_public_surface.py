@@ -27,6 +27,8 @@ ALLOWED = {
     "gdpr.request.action_send_answer",
     "gdpr.request.action_verify_identity",
     "gdpr.request.intake.action_register",
+    # Refuses anyone but a Privacy Officer, then sets 1 to 6 months on the retention rules' scheduled action.
+    "gdpr.retention.interval.action_save",
     "gdpr.retention.rule.action_preview",
     "gdpr.retention.rule.action_run",
     "gdpr.retention.rule.action_view_partners",
