@@ -1,6 +1,7 @@
 """Measures P1-P8 and OV (the Overview) of `make bench` on the bench database (see dev/bench_build.py).
 
-Each pair runs side by side, interleaved, in one process: one warm-up run each, then N repetitions.
+Each pair runs side by side, interleaved, in one process: one warm-up run each (none with --warmup 0,
+for the long rows at 1,000,000 partners), then N repetitions.
 Every run starts with empty ORM caches, includes the work done at commit time (tracking), and ends
 with a rollback, so all runs see the same data.
 Medians of time and query counts are reported; nothing is committed.
@@ -24,9 +25,10 @@ POSTS = 20
 
 
 class Runner:
-    def __init__(self, env, repetitions):
+    def __init__(self, env, repetitions, warmup=True):
         self.env = env
         self.repetitions = repetitions
+        self.warmup = warmup
 
     def once(self, function):
         env, cr = self.env, self.env.cr
@@ -49,9 +51,10 @@ class Runner:
 
     def pair(self, ours, theirs):
         """Median seconds and queries of both, run alternately so noise hits both alike."""
-        self.once(ours)
-        if theirs:
-            self.once(theirs)
+        if self.warmup:
+            self.once(ours)
+            if theirs:
+                self.once(theirs)
         samples = {"ours": [], "theirs": []}
         for _index in range(self.repetitions):
             samples["ours"].append(self.once(ours))
@@ -226,8 +229,8 @@ KPI_LIMIT = 0.05  # P7: 50 ms per built-in KPI
 OVERVIEW_LIMIT = 0.3  # OV: 300 ms for the whole Overview (issue 17)
 
 
-def measure(env, repetitions, only=None):
-    runner, rows = Runner(env, repetitions), []
+def measure(env, repetitions, only=None, warmup=True):
+    runner, rows = Runner(env, repetitions, warmup), []
     sizes = {name: env[name].with_context(active_test=False).search_count([]) for name in (
         "res.partner", "relationship.interaction", "relationship.pipeline.membership", "relationship.stage.history",
         "relationship.goal",
@@ -269,7 +272,7 @@ def measure(env, repetitions, only=None):
         rows.append({"id": "P18", "measured": label, "against": "-", "target": "at most 10 seconds, fixed queries",
                      "met": ours["seconds"] <= 10.0, **result})
         print(json.dumps(rows[-1]), flush=True)
-    return {"sizes": sizes, "repetitions": repetitions, "rows": rows}
+    return {"sizes": sizes, "repetitions": repetitions, "warmup": warmup, "rows": rows}
 
 
 def table(results):
@@ -293,6 +296,7 @@ def main():
     parser.add_argument("--config", required=True)
     parser.add_argument("--database", required=True)
     parser.add_argument("--repetitions", type=int, default=5)
+    parser.add_argument("--warmup", type=int, default=1, help="0: no warm-up run before the repetitions")
     parser.add_argument("--output", required=True)
     parser.add_argument("--only", help="comma-separated ids, e.g. P1,P3")
     args = parser.parse_args()
@@ -300,7 +304,7 @@ def main():
     registry = odoo.modules.registry.Registry(args.database)
     with registry.cursor() as cr:
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
-        results = measure(env, args.repetitions, args.only and args.only.split(","))
+        results = measure(env, args.repetitions, args.only and args.only.split(","), bool(args.warmup))
         cr.rollback()
     results["database"] = args.database
     with open(args.output, "w", encoding="utf-8") as handle:
