@@ -4,10 +4,13 @@ Each pair runs side by side, interleaved, in one process: one warm-up run each (
 for the long rows at 1,000,000 partners), then N repetitions.
 Every run starts with empty ORM caches, includes the work done at commit time (tracking), and ends
 with a rollback, so all runs see the same data.
-Medians of time and query counts are reported; nothing is committed.
+Medians of time, query counts and CPU seconds (of this process and of its PostgreSQL backend, read from
+/proc: unlike the elapsed time, they do not count the waits for a core on a loaded machine) are reported;
+nothing is committed.
 """
 import argparse
 import json
+import os
 import statistics
 import time
 from datetime import date
@@ -29,6 +32,17 @@ class Runner:
         self.env = env
         self.repetitions = repetitions
         self.warmup = warmup
+        env.cr.execute("SELECT pg_backend_pid()")
+        self.backend_stat = f"/proc/{env.cr.fetchone()[0]}/stat"
+
+    def backend_cpu(self):
+        """CPU seconds of the PostgreSQL backend (None when it runs on another host)."""
+        try:
+            with open(self.backend_stat, encoding="ascii") as handle:
+                fields = handle.read().rsplit(")", 1)[1].split()
+        except OSError:
+            return None
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
 
     def once(self, function):
         env, cr = self.env, self.env.cr
@@ -37,17 +51,18 @@ class Runner:
             function.prepare()
             env.flush_all()
         env.invalidate_all()
-        queries, started = cr.sql_log_count, time.perf_counter()
+        queries, started, cpu, db_cpu = cr.sql_log_count, time.perf_counter(), time.process_time(), self.backend_cpu()
         function()
         env.flush_all()
         cr.precommit.run()  # tracking messages are written here, at commit time: they count too
         env.flush_all()
         elapsed, queries = time.perf_counter() - started, cr.sql_log_count - queries
+        cpu, db_cpu = time.process_time() - cpu, None if db_cpu is None else self.backend_cpu() - db_cpu
         cr.execute("ROLLBACK TO SAVEPOINT bench")
         env.invalidate_all(flush=False)
         cr.precommit.clear()
         cr.postcommit.clear()
-        return elapsed, queries
+        return elapsed, queries, cpu, db_cpu
 
     def pair(self, ours, theirs):
         """Median seconds and queries of both, run alternately so noise hits both alike."""
@@ -60,9 +75,11 @@ class Runner:
             samples["ours"].append(self.once(ours))
             if theirs:
                 samples["theirs"].append(self.once(theirs))
-        return {side: {"seconds": statistics.median(t for t, _q in runs),
-                       "queries": statistics.median(q for _t, q in runs),
-                       "runs": [round(t, 4) for t, _q in runs]}
+        return {side: {"seconds": statistics.median(run[0] for run in runs),
+                       "queries": statistics.median(run[1] for run in runs),
+                       "cpu_odoo": round(statistics.median(run[2] for run in runs), 3),
+                       "cpu_db": None if runs[0][3] is None else round(statistics.median(run[3] for run in runs), 3),
+                       "runs": [round(run[0], 4) for run in runs]}
                 for side, runs in samples.items() if runs}
 
 
@@ -276,8 +293,9 @@ def measure(env, repetitions, only=None, warmup=True):
 
 
 def table(results):
-    lines = ["| id | measured | against | target | ours (median) | against (median) | ratio | queries | met |",
-             "|---|---|---|---|---|---|---|---|---|"]
+    lines = ["| id | measured | against | target | ours (median) | against (median) | ratio | queries "
+             "| CPU Odoo + DB, ours | met |",
+             "|---|---|---|---|---|---|---|---|---|---|"]
     for row in results["rows"]:
         ours, theirs = row["ours"], row.get("theirs")
         cells = [row["id"], row["measured"], row["against"], row["target"], f"{ours['seconds'] * 1000:,.0f} ms"]
@@ -286,6 +304,7 @@ def table(results):
                       f"{ours['queries']:g} vs {theirs['queries']:g}"]
         else:
             cells += ["-", "-", f"{ours['queries']:g}"]
+        cells.append(f"{ours['cpu_odoo']:.2f} + {ours['cpu_db']:.2f} s" if ours["cpu_db"] is not None else "-")
         cells.append("yes" if row["met"] else "**no**")
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
