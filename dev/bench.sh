@@ -3,7 +3,7 @@
 # Odoo's own equivalents and prints the table (also bench/results-<scale>.json). CR_BENCH_SCALE sets the
 # number of partners (10000, 100000 (default) or 1000000; interactions and history in proportion),
 # CR_BENCH_REPS sets repetitions, CR_BENCH_WARMUP=0 skips the warm-up run, CR_BENCH_ONLY=P1,P4 measures
-# only those (CR_BENCH_ONLY=NONE builds without measuring), CR_BENCH_KEEP_OLD=1 keeps bench databases of
+# only those (P18.1: only the first line of P18; NONE: build without measuring), CR_BENCH_KEEP_OLD=1 keeps bench databases of
 # other addon versions. CR_BENCH_REUSE=1 measures the current code on the newest bench database of the
 # scale instead of building one (CR_BENCH_REUSE=<database> on that one): the addon is upgraded in it
 # (`-u customer_relationship`) and the database renamed to the current key.
