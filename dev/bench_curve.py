@@ -33,21 +33,28 @@ def load(arguments):
         if paths:
             merged = {}
             for path in paths:
-                merged.update({(row["id"], row["measured"]): row for row in rows_of(path)})
+                merged.update({(row["id"], row["measured"].split(":")[0]): row for row in rows_of(path)})
             results[scale] = {"rows": list(merged.values())}
     return results
 
 
 def sides(results):
-    """{(id, measured, side): {scale: figures}} for every line measured at some scale, in bench order."""
+    """{(id, line, side): (label, {scale: figures})} for every line measured at some scale, in bench order.
+
+    Lines are matched by their rank within their row: a label may hold a size ("from 30,000 orders").
+    """
     lines = {}
-    for scale, result in results.items():
+    for scale, result in sorted(results.items()):
+        rank = {}
         for row in result["rows"]:
+            rank[row["id"]] = rank.get(row["id"], 0) + 1
             for side in ("ours", "theirs"):
                 if side in row:
                     label = row["measured"] if side == "ours" else f"against: {row['against']}"
-                    lines.setdefault((row["id"], label), {})[scale] = row[side]
-    return lines
+                    entry = lines.setdefault((row["id"], rank[row["id"]], side), [label, {}])
+                    entry[0] = label
+                    entry[1][scale] = row[side]
+    return {(key[0], label): figures for key, (label, figures) in lines.items()}
 
 
 def cpu(figures):
