@@ -1,12 +1,16 @@
 """Measures P1-P8 and OV (the Overview) of `make bench` on the bench database (see dev/bench_build.py).
 
-Each pair runs side by side, interleaved, in one process: one warm-up run each, then N repetitions.
+Each pair runs side by side, interleaved, in one process: one warm-up run each (none with --warmup 0,
+for the long rows at 1,000,000 partners), then N repetitions.
 Every run starts with empty ORM caches, includes the work done at commit time (tracking), and ends
 with a rollback, so all runs see the same data.
-Medians of time and query counts are reported; nothing is committed.
+Medians of time, query counts and CPU seconds (of this process and of its PostgreSQL backend, read from
+/proc: unlike the elapsed time, they do not count the waits for a core on a loaded machine) are reported;
+nothing is committed.
 """
 import argparse
 import json
+import os
 import statistics
 import time
 from datetime import date
@@ -24,9 +28,21 @@ POSTS = 20
 
 
 class Runner:
-    def __init__(self, env, repetitions):
+    def __init__(self, env, repetitions, warmup=True):
         self.env = env
         self.repetitions = repetitions
+        self.warmup = warmup
+        env.cr.execute("SELECT pg_backend_pid()")
+        self.backend_stat = f"/proc/{env.cr.fetchone()[0]}/stat"
+
+    def backend_cpu(self):
+        """CPU seconds of the PostgreSQL backend (None when it runs on another host)."""
+        try:
+            with open(self.backend_stat, encoding="ascii") as handle:
+                fields = handle.read().rsplit(")", 1)[1].split()
+        except OSError:
+            return None
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
 
     def once(self, function):
         env, cr = self.env, self.env.cr
@@ -35,31 +51,35 @@ class Runner:
             function.prepare()
             env.flush_all()
         env.invalidate_all()
-        queries, started = cr.sql_log_count, time.perf_counter()
+        queries, started, cpu, db_cpu = cr.sql_log_count, time.perf_counter(), time.process_time(), self.backend_cpu()
         function()
         env.flush_all()
         cr.precommit.run()  # tracking messages are written here, at commit time: they count too
         env.flush_all()
         elapsed, queries = time.perf_counter() - started, cr.sql_log_count - queries
+        cpu, db_cpu = time.process_time() - cpu, None if db_cpu is None else self.backend_cpu() - db_cpu
         cr.execute("ROLLBACK TO SAVEPOINT bench")
         env.invalidate_all(flush=False)
         cr.precommit.clear()
         cr.postcommit.clear()
-        return elapsed, queries
+        return elapsed, queries, cpu, db_cpu
 
     def pair(self, ours, theirs):
         """Median seconds and queries of both, run alternately so noise hits both alike."""
-        self.once(ours)
-        if theirs:
-            self.once(theirs)
+        if self.warmup:
+            self.once(ours)
+            if theirs:
+                self.once(theirs)
         samples = {"ours": [], "theirs": []}
         for _index in range(self.repetitions):
             samples["ours"].append(self.once(ours))
             if theirs:
                 samples["theirs"].append(self.once(theirs))
-        return {side: {"seconds": statistics.median(t for t, _q in runs),
-                       "queries": statistics.median(q for _t, q in runs),
-                       "runs": [round(t, 4) for t, _q in runs]}
+        return {side: {"seconds": statistics.median(run[0] for run in runs),
+                       "queries": statistics.median(run[1] for run in runs),
+                       "cpu_odoo": round(statistics.median(run[2] for run in runs), 3),
+                       "cpu_db": None if runs[0][3] is None else round(statistics.median(run[3] for run in runs), 3),
+                       "runs": [round(run[0], 4) for run in runs]}
                 for side, runs in samples.items() if runs}
 
 
@@ -226,8 +246,18 @@ KPI_LIMIT = 0.05  # P7: 50 ms per built-in KPI
 OVERVIEW_LIMIT = 0.3  # OV: 300 ms for the whole Overview (issue 17)
 
 
-def measure(env, repetitions, only=None):
-    runner, rows = Runner(env, repetitions), []
+def selected(only, key):
+    """Whether --only asks for row ``key`` or one of its lines (P18.1)."""
+    return not only or any(item == key or item.startswith(f"{key}.") for item in only)
+
+
+def lines(only, key, made):
+    """The lines of row ``key`` that --only asks for: P18 all of them, P18.1 the first (the long back-fill)."""
+    return [line for index, line in enumerate(made, 1) if not only or key in only or f"{key}.{index}" in only]
+
+
+def measure(env, repetitions, only=None, warmup=True):
+    runner, rows = Runner(env, repetitions, warmup), []
     sizes = {name: env[name].with_context(active_test=False).search_count([]) for name in (
         "res.partner", "relationship.interaction", "relationship.pipeline.membership", "relationship.stage.history",
         "relationship.goal",
@@ -246,35 +276,37 @@ def measure(env, repetitions, only=None):
         rows.append({"id": key, "measured": label, "against": against, "target": target, "ratio": round(ratio, 3),
                      "extra_queries": extra, "met": check(ratio, extra), **result})
         print(json.dumps(rows[-1]), flush=True)
-    for label, compute in p7_kpis(env) if not only or "P7" in only else []:
+    for label, compute in lines(only, "P7", p7_kpis(env)) if selected(only, "P7") else []:
         result = runner.pair(compute, None)
         ours = result["ours"]
         rows.append({"id": "P7", "measured": label, "against": "-", "target": "at most 50 ms, fixed queries",
                      "met": ours["seconds"] <= KPI_LIMIT, **result})
         print(json.dumps(rows[-1]), flush=True)
-    for label, compute in p8_rfm(env) if not only or "P8" in only else []:
+    for label, compute in lines(only, "P8", p8_rfm(env)) if selected(only, "P8") else []:
         result = runner.pair(compute, None)
         ours = result["ours"]
         rows.append({"id": "P8", "measured": label, "against": "-", "target": "at most 5 seconds",
                      "met": ours["seconds"] <= 5.0, **result})
         print(json.dumps(rows[-1]), flush=True)
-    for label, compute in ov_overview(env) if not only or "OV" in only else []:
+    for label, compute in lines(only, "OV", ov_overview(env)) if selected(only, "OV") else []:
         result = runner.pair(compute, None)
         rows.append({"id": "OV", "measured": label, "against": "-", "target": "at most 300 ms, fixed queries",
                      "met": result["ours"]["seconds"] <= OVERVIEW_LIMIT, **result})
         print(json.dumps(rows[-1]), flush=True)
-    for label, compute in p18_stage_rules(env) if (not only or "P18" in only) and "sale.order" in env else []:
+    for label, compute in (lines(only, "P18", p18_stage_rules(env))
+                           if selected(only, "P18") and "sale.order" in env else []):
         result = runner.pair(compute, None)
         ours = result["ours"]
         rows.append({"id": "P18", "measured": label, "against": "-", "target": "at most 10 seconds, fixed queries",
                      "met": ours["seconds"] <= 10.0, **result})
         print(json.dumps(rows[-1]), flush=True)
-    return {"sizes": sizes, "repetitions": repetitions, "rows": rows}
+    return {"sizes": sizes, "repetitions": repetitions, "warmup": warmup, "rows": rows}
 
 
 def table(results):
-    lines = ["| id | measured | against | target | ours (median) | against (median) | ratio | queries | met |",
-             "|---|---|---|---|---|---|---|---|---|"]
+    lines = ["| id | measured | against | target | ours (median) | against (median) | ratio | queries "
+             "| CPU Odoo + DB, ours | met |",
+             "|---|---|---|---|---|---|---|---|---|---|"]
     for row in results["rows"]:
         ours, theirs = row["ours"], row.get("theirs")
         cells = [row["id"], row["measured"], row["against"], row["target"], f"{ours['seconds'] * 1000:,.0f} ms"]
@@ -283,6 +315,7 @@ def table(results):
                       f"{ours['queries']:g} vs {theirs['queries']:g}"]
         else:
             cells += ["-", "-", f"{ours['queries']:g}"]
+        cells.append(f"{ours['cpu_odoo']:.2f} + {ours['cpu_db']:.2f} s" if ours["cpu_db"] is not None else "-")
         cells.append("yes" if row["met"] else "**no**")
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
@@ -293,6 +326,7 @@ def main():
     parser.add_argument("--config", required=True)
     parser.add_argument("--database", required=True)
     parser.add_argument("--repetitions", type=int, default=5)
+    parser.add_argument("--warmup", type=int, default=1, help="0: no warm-up run before the repetitions")
     parser.add_argument("--output", required=True)
     parser.add_argument("--only", help="comma-separated ids, e.g. P1,P3")
     args = parser.parse_args()
@@ -300,7 +334,7 @@ def main():
     registry = odoo.modules.registry.Registry(args.database)
     with registry.cursor() as cr:
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
-        results = measure(env, args.repetitions, args.only and args.only.split(","))
+        results = measure(env, args.repetitions, args.only and args.only.split(","), bool(args.warmup))
         cr.rollback()
     results["database"] = args.database
     with open(args.output, "w", encoding="utf-8") as handle:
