@@ -217,9 +217,10 @@ def p18_stage_rules(env):
             {"name": "Lead", "pipeline_id": pipeline.id, "sequence": 10},
             {"name": "Customer", "pipeline_id": pipeline.id, "sequence": 20, "stage_type": "customer"}])
         env.flush_all()
-        # the lifecycle flag by SQL: through the ORM it would recompute every partner's stage, untimed but slow
+        # the lifecycle flag by SQL: through the ORM it would rank every partner's memberships, untimed but slow
         env.cr.execute("UPDATE relationship_pipeline SET is_lifecycle = (id = %s)", (pipeline.id,))
-        env.cr.execute("UPDATE relationship_pipeline_membership SET is_lifecycle = FALSE WHERE is_lifecycle")
+        env.cr.execute("UPDATE relationship_pipeline_membership SET is_lifecycle = FALSE, "
+                       "is_current_lifecycle = FALSE WHERE is_lifecycle")
         env.invalidate_all()
         fresh["rule"] = rule.copy({"stage_id": customer.id})
 

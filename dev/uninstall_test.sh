@@ -35,7 +35,7 @@ columns = {(t, c) for t, c in columns if t not in tables}
 json.dump({"tables": sorted(tables), "columns": sorted(columns)}, open("$LIST", "w"), indent=1)
 print("addon tables: %s" % sorted(tables))
 print("addon columns on other tables: %s" % sorted(columns))
-assert "relationship_interaction" in tables and ("res_partner", "relationship_stage_id") in columns, "listing found nothing"
+assert "relationship_interaction" in tables and ("res_partner", "gdpr_restricted") in columns, "listing found nothing"
 env["ir.module.module"].search([("name", "=", "customer_relationship")]).button_immediate_uninstall()
 env.cr.commit()
 PYEOF

@@ -37,6 +37,7 @@ from . import relationship_overview
 from . import relationship_partner_stat
 from . import relationship_pipeline
 from . import relationship_pipeline_membership
+from . import relationship_pipeline_membership_lifecycle
 from . import relationship_record_source_mixin
 from . import relationship_rfm_score
 from . import relationship_rfm_source
@@ -51,5 +52,6 @@ from . import res_partner
 from . import res_partner_card
 from . import res_partner_gdpr_banner
 from . import res_partner_interaction_stats
+from . import res_partner_lifecycle
 from . import res_partner_rfm
 from . import res_partner_source

@@ -15,6 +15,8 @@ class BasePartnerMergeAutomaticWizard(models.TransientModel):
         interactions.invalidate_recordset(["partner_id"])
         self.env.add_to_compute(interactions._fields["commercial_partner_id"], interactions)
         interactions.flush_model(["commercial_partner_id"])
+        # the moved memberships: which one gives the kept contact its lifecycle stage
+        self.env["relationship.pipeline.membership"]._refresh_current_lifecycle((dst_partner.id,))
         self.env["relationship.partner.stat"]._recount(
             (dst_partner | dst_partner.commercial_partner_id | companies).exists().ids)
         return result

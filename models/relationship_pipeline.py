@@ -4,6 +4,7 @@ from odoo import fields
 from odoo import models
 from odoo.exceptions import UserError
 from odoo.exceptions import ValidationError
+from odoo.tools import SQL
 
 
 class RelationshipPipeline(models.Model):
@@ -46,6 +47,15 @@ class RelationshipPipeline(models.Model):
                     "untick “Lifecycle Pipeline” on the other one first.",
                     company=pipeline.company_id.display_name or _("all companies"),
                 ))
+
+    def write(self, vals):
+        res = super().write(vals)
+        if {"is_lifecycle", "company_id"}.intersection(vals):
+            # which membership gives each member its lifecycle stage may change (the own company's comes first)
+            self.env["relationship.pipeline.membership"]._refresh_current_lifecycle(SQL(
+                "(SELECT partner_id FROM relationship_pipeline_membership WHERE pipeline_id IN %s)",
+                tuple(self.ids)))
+        return res
 
     def _compute_partner_count(self):
         counts = dict(self.env["relationship.pipeline.membership"]._read_group(

@@ -24,7 +24,8 @@ class RelationshipPipelineMembership(models.Model):
     _order = "priority desc, date_stage_entered, id"
     _rec_name = "partner_id"
 
-    partner_id = fields.Many2one("res.partner", required=True, index=True, ondelete="cascade")
+    # no index of its own: the unique (partner_id, pipeline_id) index serves lookups by partner
+    partner_id = fields.Many2one("res.partner", required=True, ondelete="cascade")
     pipeline_id = fields.Many2one("relationship.pipeline", required=True, index=True, ondelete="cascade")
     stage_id = fields.Many2one(
         "relationship.stage", required=True, index=True, ondelete="restrict",

@@ -39,6 +39,13 @@ class RelationshipStage(models.Model):
          "The days allowed in a stage cannot be negative: enter 0 for no limit."),
     ]
 
+    def write(self, vals):
+        res = super().write(vals)
+        if "sla_days" in vals:
+            # the open history rows of these stages go stale at the new limit (the funnel's stale count)
+            self.env["relationship.stage.history"]._refresh_date_stale(self)
+        return res
+
     def _compute_partner_count(self):
         counts = dict(self.env["relationship.pipeline.membership"].with_context(active_test=False)._read_group(
             [("stage_id", "in", self.ids)], ["stage_id"], ["__count"]))

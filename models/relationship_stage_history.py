@@ -34,6 +34,10 @@ class RelationshipStageHistory(models.Model):
     days_in_stage = fields.Float(
         compute="_compute_days_in_stage", string="Days in Stage", digits=(16, 1), aggregator=None,
         help="Days spent in the stage; up to now while the partner is still in it.")
+    # when the open row goes past its stage's SLA: the funnel counts stale rows by one comparison per row,
+    # without joining the stages (make bench, P6); empty once the partner left or for a stage without SLA.
+    # A new SLA is applied to the open rows by the stage (_refresh_date_stale), not by this compute.
+    date_stale = fields.Datetime(string="Stale From", compute="_compute_date_stale", store=True, readonly=True)
     progressed = fields.Boolean(
         readonly=True, string="Went On",
         help="The partner went on to a later stage that is not lost, in the stages' order at the move.")
@@ -67,6 +71,26 @@ class RelationshipStageHistory(models.Model):
                 row.duration_days = round((row.date_leave - row.date_enter).total_seconds() / 86400.0, 2)
             else:
                 row.duration_days = 0.0
+
+    @api.depends("date_enter", "date_leave", "stage_id")
+    def _compute_date_stale(self):
+        for row in self:
+            sla = row.stage_id.sla_days
+            row.date_stale = row.date_enter + timedelta(days=sla) if sla and row.date_enter and not row.date_leave \
+                else False
+
+    @api.model
+    def _refresh_date_stale(self, stages):
+        """The open rows of ``stages`` after their SLA changed: one statement, however many rows."""
+        self.flush_model(["date_enter", "date_leave", "stage_id", "date_stale"])
+        stages.flush_recordset(["sla_days"])
+        self.env.cr.execute(SQL("""
+            UPDATE relationship_stage_history h
+               SET date_stale = CASE WHEN s.sla_days > 0 THEN h.date_enter + s.sla_days * INTERVAL '1 day' END
+              FROM relationship_stage s
+             WHERE s.id = h.stage_id AND h.stage_id IN %s AND h.date_leave IS NULL
+        """, tuple(stages.ids)))
+        self.invalidate_model(["date_stale"])
 
     def _compute_days_in_stage(self):
         now = fields.Datetime.now()

@@ -5,7 +5,6 @@ from odoo import models
 from odoo.exceptions import AccessError
 from odoo.exceptions import UserError
 from odoo.tools import SQL
-from odoo.tools.sql import create_index
 
 from .res_partner_interaction_stats import INTERACTION_FIGURES
 
@@ -89,47 +88,14 @@ class ResPartner(models.Model):
     # ------------------------------------------------------------------
     relationship_membership_ids = fields.One2many(
         "relationship.pipeline.membership", "partner_id", string="Pipelines", copy=False)
-    relationship_stage_id = fields.Many2one(
-        "relationship.stage", string="Lifecycle Stage", index=True, readonly=True, copy=False,
-        compute="_compute_relationship_stage_id", store=True,
-        help="The partner's stage in its company's lifecycle pipeline; other pipelines do not change it.")
     relationship_stage_history_ids = fields.One2many(
         "relationship.stage.history", "partner_id", string="Stage History")
-    relationship_stage_type = fields.Selection(related="relationship_stage_id.stage_type", string="Stage Type")
-
-    @api.depends("relationship_membership_ids.stage_id", "relationship_membership_ids.active",
-                 "relationship_membership_ids.is_lifecycle", "company_id")
-    def _compute_relationship_stage_id(self):
-        for partner in self:
-            lifecycle = partner.relationship_membership_ids.filtered(lambda m: m.active and m.is_lifecycle)
-            # the partner's own company's lifecycle first, then the shared one
-            ranked = lifecycle.sorted(lambda m, company=partner.company_id: m.pipeline_id.company_id != company)
-            partner.relationship_stage_id = ranked[:1].stage_id
-
-    def init(self):
-        res = super().init()
-        # The Overview's funnel counts active partners per stage with the record rule's columns
-        # (company_id, partner_share): read from this index alone, not from the wide partner rows (make bench, OV).
-        create_index(self.env.cr, "res_partner_relationship_funnel_index", self._table,
-                     ["relationship_stage_id", "company_id", "partner_share"],
-                     where="active AND relationship_stage_id IS NOT NULL")
-        return res
 
     @api.model_create_multi
     def create(self, vals_list):
         partners = super().create(vals_list)
         partners._relationship_join_lifecycle()
         return partners
-
-    def write(self, vals):
-        if "relationship_stage_id" in vals:
-            # an import that writes the current lifecycle stage again changes nothing
-            if any(partner.relationship_stage_id.id != (vals["relationship_stage_id"] or False) for partner in self):
-                raise UserError(_(
-                    "The lifecycle stage follows the partner's place in the lifecycle pipeline: move the "
-                    "partner on the pipeline board, or in the Pipelines tab of the contact."))
-            vals = {key: value for key, value in vals.items() if key != "relationship_stage_id"}
-        return super().write(vals)
 
     def _relationship_join_lifecycle(self):
         """Put new partners in the first stage of their company's lifecycle pipeline, as the settings ask."""

@@ -2,8 +2,8 @@
 
 Kept beside the model so that the model reads as the rules' story and this file as their arithmetic. The
 moves of a rule are first collected in the temporary table cr_rule_moves (membership_id, partner_id,
-from_stage_id, day), then written with one statement per table: history rows closed, memberships moved,
-new memberships added with their first history row, the partners' lifecycle stage set.
+from_stage_id, day), then written with a few statements: history rows closed, memberships moved, new
+memberships and every new history row added, the lifecycle flags of partners in several lifecycles ranked.
 """
 from odoo.tools import SQL
 
@@ -81,16 +81,16 @@ def inactivity_moves(rule, events, now):
 
 
 def write_moves(cr, rule, uid, now):
-    """Write the moves of cr_rule_moves: five statements whatever the number of partners."""
+    """Write the moves of cr_rule_moves: four statements whatever the number of partners."""
     stage = rule.stage_id
     target = {"stage": stage.id, "seq": stage.sequence, "type": stage.stage_type, "pipeline": rule.pipeline_id.id,
-              "rule": rule.id, "uid": uid, "now": now}
+              "rule": rule.id, "uid": uid, "now": now, "sla": stage.sla_days or 0}
     # the rows of the stages left end on the move's day; whether the partner went on is decided as by a manual move
     cr.execute(SQL("""
         UPDATE relationship_stage_history h
            SET date_leave = mv.day, next_stage_id = %(stage)s,
                progressed = (%(type)s != 'lost' AND (%(seq)s, %(stage)s) > (hs.sequence, hs.id)),
-               moved_to_lost = (%(type)s = 'lost'),
+               moved_to_lost = (%(type)s = 'lost'), date_stale = NULL,
                duration_days = ROUND((EXTRACT(EPOCH FROM mv.day - h.date_enter) / 86400.0)::numeric, 2),
                write_uid = %(uid)s, write_date = %(now)s
           FROM cr_rule_moves mv, relationship_stage hs
@@ -102,46 +102,45 @@ def write_moves(cr, rule, uid, now):
                write_uid = %(uid)s, write_date = %(now)s
           FROM cr_rule_moves mv WHERE m.id = mv.membership_id
     """, **target))
+    # new memberships and every history row in one statement: the moved memberships' rows from the moves,
+    # the new ones' first rows from what the insert returns (make bench, P18: no second pass over the moves)
     cr.execute(SQL("""
         WITH added AS (
             INSERT INTO relationship_pipeline_membership
-                   (partner_id, pipeline_id, stage_id, stage_type, is_lifecycle, active, priority, company_id,
-                    date_entered, date_stage_entered, create_uid, create_date, write_uid, write_date)
-            SELECT mv.partner_id, %(pipeline)s, %(stage)s, %(type)s, %(lifecycle)s, TRUE, '0', p.company_id,
-                   mv.day, mv.day, %(uid)s, %(now)s, %(uid)s, %(now)s
+                   (partner_id, pipeline_id, stage_id, stage_type, is_lifecycle, is_current_lifecycle, active,
+                    priority, company_id, date_entered, date_stage_entered,
+                    create_uid, create_date, write_uid, write_date)
+            SELECT mv.partner_id, %(pipeline)s, %(stage)s, %(type)s, %(lifecycle)s,
+                   %(lifecycle)s AND NOT EXISTS (SELECT 1 FROM relationship_pipeline_membership o
+                                                  WHERE o.partner_id = mv.partner_id AND o.active AND o.is_lifecycle),
+                   TRUE, '0', p.company_id, mv.day, mv.day, %(uid)s, %(now)s, %(uid)s, %(now)s
               FROM cr_rule_moves mv JOIN res_partner p ON p.id = mv.partner_id
              WHERE mv.membership_id IS NULL
-            RETURNING id, partner_id
+            RETURNING id, partner_id, company_id, date_stage_entered
         )
-        UPDATE cr_rule_moves mv SET membership_id = added.id
-          FROM added WHERE mv.membership_id IS NULL AND mv.partner_id = added.partner_id
-    """, lifecycle=bool(rule.pipeline_id.is_lifecycle), **target))
-    # the rule, not a person, moved them: user_id stays empty, rule_id names the rule
-    cr.execute(SQL("""
         INSERT INTO relationship_stage_history
                (membership_id, partner_id, pipeline_id, stage_id, stage_type, stage_sequence, previous_stage_id,
-                date_enter, duration_days, progressed, moved_to_lost, rule_id, company_id,
+                date_enter, date_stale, duration_days, progressed, moved_to_lost, rule_id, company_id,
                 create_uid, create_date, write_uid, write_date)
-        SELECT mv.membership_id, mv.partner_id, %(pipeline)s, %(stage)s, %(type)s, %(seq)s, mv.from_stage_id,
-               mv.day, 0, FALSE, FALSE, %(rule)s, p.company_id, %(uid)s, %(now)s, %(uid)s, %(now)s
-          FROM cr_rule_moves mv JOIN res_partner p ON p.id = mv.partner_id
-    """, **target))
+        SELECT moved.membership_id, moved.partner_id, %(pipeline)s, %(stage)s, %(type)s, %(seq)s,
+               moved.from_stage_id, moved.day,
+               CASE WHEN %(sla)s > 0 THEN moved.day + %(sla)s * INTERVAL '1 day' END,
+               0, FALSE, FALSE, %(rule)s, moved.company_id,
+               %(uid)s, %(now)s, %(uid)s, %(now)s
+          FROM (SELECT mv.membership_id, mv.partner_id, mv.from_stage_id, mv.day, p.company_id
+                  FROM cr_rule_moves mv JOIN res_partner p ON p.id = mv.partner_id
+                 WHERE mv.membership_id IS NOT NULL
+                UNION ALL
+                SELECT a.id, a.partner_id, NULL, a.date_stage_entered, a.company_id FROM added a) moved
+    """, lifecycle=bool(rule.pipeline_id.is_lifecycle), **target))
     if rule.pipeline_id.is_lifecycle:
-        _write_lifecycle_stage(cr)
+        _refresh_lifecycle_flags(rule)
 
 
-def _write_lifecycle_stage(cr):
-    """res.partner.relationship_stage_id of the moved partners, chosen as its compute does; only the changed
-    ones are written (res_partner is a wide, much indexed table)."""
-    cr.execute(SQL("""
-        UPDATE res_partner p SET relationship_stage_id = chosen.stage_id
-          FROM (SELECT DISTINCT ON (m.partner_id) m.partner_id, m.stage_id
-                  FROM cr_rule_moves mv
-                  JOIN relationship_pipeline_membership m
-                    ON m.partner_id = mv.partner_id AND m.active AND m.is_lifecycle
-                  JOIN relationship_pipeline pl ON pl.id = m.pipeline_id
-                  JOIN res_partner owner ON owner.id = m.partner_id
-                 ORDER BY m.partner_id, pl.company_id IS DISTINCT FROM owner.company_id, m.priority DESC,
-                          m.date_stage_entered, m.id) chosen
-         WHERE p.id = chosen.partner_id AND p.relationship_stage_id IS DISTINCT FROM chosen.stage_id
-    """))
+def _refresh_lifecycle_flags(rule):
+    """The new memberships were flagged as their partners' lifecycle stage when they had no other one; the
+    partners with several lifecycle memberships (a move changes their order) are ranked again."""
+    rule.env["relationship.pipeline.membership"]._refresh_current_lifecycle(SQL("""
+        (SELECT m.partner_id FROM relationship_pipeline_membership m
+          WHERE m.partner_id IN (SELECT partner_id FROM cr_rule_moves) AND m.active AND m.is_lifecycle
+          GROUP BY m.partner_id HAVING COUNT(*) > 1)"""))
