@@ -149,13 +149,17 @@ class RelationshipStageRule(models.Model):
     @api.model
     def _pipelines_done_this_round(self):
         """Pipelines the job applied since the end of its last round (the ``lastcall`` the runner gives):
-        when the runner calls it again for the pipelines left, the others are not applied twice."""
+        when the runner calls it again for the pipelines left, the others are not applied twice.
+
+        Strictly after: both dates are in whole seconds, and the last round's runs may share its last second.
+        A run of this round in that same second is applied again, which is harmless; skipped, it would not be.
+        """
         lastcall = self.env.context.get("lastcall")
         if not lastcall:
             return self.env["relationship.pipeline"]
         # sudo: run logs are read by administrators only; the job only needs which pipelines it applied
         groups = self.env["relationship.stage.rule.run"].sudo()._read_group(
-            [("trigger", "=", "cron"), ("date", ">=", lastcall)], ["pipeline_id"])
+            [("trigger", "=", "cron"), ("date", ">", lastcall)], ["pipeline_id"])
         return self.env["relationship.pipeline"].union(*(pipeline for [pipeline] in groups))
 
     # ------------------------------------------------------------------

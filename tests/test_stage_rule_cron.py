@@ -88,6 +88,14 @@ class TestStageRuleCron(StageRuleCase):
         self.assertEqual((progress.done, progress.remaining), (1, 0))
         self.assertEqual(self.triggers(), triggers)
 
+    def test_the_runs_of_the_last_round_do_not_count(self):
+        """The last round ended in the second its last runs were logged (dates in whole seconds): the next
+        round applies every pipeline again."""
+        self.run_job()
+        progress = self.run_job(lastcall=datetime.fromisoformat(NOW))
+        self.assertEqual((progress.done, progress.remaining), (2, 0))
+        self.assertEqual((len(self.rule_a.run_ids), len(self.rule_b.run_ids)), (2, 2))
+
     def test_a_manual_run_with_a_refused_pipeline_triggers_the_job(self):
         """"Run Manually" calls the job once: the pipeline left needs a trigger, even if others were done."""
         self.failing = self.pipeline
