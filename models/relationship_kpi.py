@@ -7,7 +7,8 @@ from odoo import models
 from odoo.exceptions import AccessError
 from odoo.exceptions import UserError
 from odoo.exceptions import ValidationError
-from odoo.tools.safe_eval import safe_eval
+
+from .filter_text import parse_filter
 
 NUMERIC_TYPES = ("integer", "float", "monetary")
 DATE_TYPES = ("date", "datetime")
@@ -174,14 +175,10 @@ class RelationshipKpi(models.Model):
                 label=label, field=field.field_description, kpi=self.name))
 
     def _custom_domain(self):
-        try:
-            domain = safe_eval(self.domain or "[]")
-        except Exception as error:  # noqa: BLE001
-            raise ValidationError(_("The filter of the KPI “%(kpi)s” cannot be read: %(error)s.",
-                                    kpi=self.name, error=error)) from error
-        if not isinstance(domain, list | tuple):
-            raise ValidationError(_("The filter of the KPI “%(kpi)s” must be a list of conditions.", kpi=self.name))
-        return list(domain)
+        return parse_filter(
+            self.domain,
+            lambda error: _("The filter of the KPI “%(kpi)s” cannot be read: %(error)s.", kpi=self.name, error=error),
+            lambda: _("The filter of the KPI “%(kpi)s” must be a list of conditions.", kpi=self.name))
 
     @api.constrains("code", "company_id")
     def _check_code_unique(self):

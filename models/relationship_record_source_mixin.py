@@ -3,7 +3,8 @@ from odoo import fields
 from odoo import models
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL
-from odoo.tools.safe_eval import safe_eval
+
+from .filter_text import parse_filter
 
 DATE_TYPES = ("date", "datetime")
 
@@ -60,15 +61,11 @@ class RelationshipRecordSourceMixin(models.AbstractModel):
                 label=label, field=field.field_description, record=self.display_name, model=self.model_id.name))
 
     def _source_domain(self):
-        try:
-            domain = safe_eval(self.domain or "[]")
-        except Exception as error:  # noqa: BLE001
-            raise ValidationError(_("The filter of “%(record)s” cannot be read: %(error)s.",
-                                    record=self.display_name, error=error)) from error
-        if not isinstance(domain, list | tuple):
-            raise ValidationError(_("The filter of “%(record)s” must be a list of conditions.",
-                                    record=self.display_name))
-        return list(domain)
+        return parse_filter(
+            self.domain,
+            lambda error: _("The filter of “%(record)s” cannot be read: %(error)s.",
+                            record=self.display_name, error=error),
+            lambda: _("The filter of “%(record)s” must be a list of conditions.", record=self.display_name))
 
     # ------------------------------------------------------------------
     # Records -> SQL

@@ -143,11 +143,15 @@ class RelationshipRfmScore(models.Model):
                   FROM target WHERE segment IS DISTINCT FROM old_segment ORDER BY id
                 RETURNING id
             ),
+            -- a recomputation at the same time may insert the row of the same new partner: under REPEATABLE
+            -- READ the conflict is then a serialization failure, which Odoo retries (a unique violation is
+            -- not). RETURNING gives only the rows really inserted, so the count stays right.
             inserted AS (
                 INSERT INTO relationship_rfm_score
                        (partner_id, last_date, frequency, monetary, r_score, f_score, m_score, segment)
                 SELECT id, last_day, frequency, monetary, r_score, f_score, m_score, segment
                   FROM target WHERE scored AND NOT known ORDER BY id
+                ON CONFLICT (partner_id) DO NOTHING
                 RETURNING partner_id
             ),
             updated AS (

@@ -1,5 +1,7 @@
 import logging
+import threading
 import time
+from datetime import timedelta
 
 from odoo import _
 from odoo import api
@@ -8,12 +10,15 @@ from odoo import models
 from odoo.exceptions import AccessError
 from odoo.exceptions import UserError
 from odoo.exceptions import ValidationError
+from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 from odoo.tools import SQL
 
 from . import stage_rule_sql
 
 _logger = logging.getLogger(__name__)
 RULE_KINDS = [("enter", "Has a record"), ("inactivity", "No record for some days")]
+# when the daily job comes back for a pipeline PostgreSQL refused, if its runner does not call it again at once
+RETRY_DELAY = timedelta(minutes=1)
 
 
 class RelationshipStageRule(models.Model):
@@ -99,14 +104,63 @@ class RelationshipStageRule(models.Model):
 
     @api.model
     def _cron_apply(self):
+        """The daily job: each pipeline in a transaction of its own, committed as soon as it is applied.
+
+        A concurrent manual move can make PostgreSQL refuse a pipeline's writes (serialization failure,
+        deadlock): that pipeline alone is rolled back and left for the next call. The cron runner calls the
+        job again at once while its progress says some are left and some were done; otherwise (nothing done,
+        or not called by the runner) a trigger brings it back in a minute. Never until the next night.
+        """
         # sudo: rules are defined by administrators and read other models as the system (README)
         rules = self.sudo().search([])
-        for pipeline in rules.pipeline_id:
-            try:
-                with self.env.cr.savepoint():
-                    rules.filtered(lambda rule, pipeline=pipeline: rule.pipeline_id == pipeline)._apply("cron")
-            except UserError as error:  # another run holds the pipeline: it applies the same rules
-                _logger.info("Stage rules of pipeline %s skipped: %s", pipeline.id, error)
+        pipelines = rules.pipeline_id - self._pipelines_done_this_round()
+        # a test is one transaction that must outlive the job: Odoo's crons that commit ask the thread too
+        # (website.visitor, res.users.deletion); pytest-odoo sets it, not modules.module.current_test, on 18
+        commit = not getattr(threading.current_thread(), "testing", False)
+        done = 0
+        for pipeline in pipelines:
+            if rules._cron_apply_pipeline(pipeline):
+                done += 1
+            self.env["ir.cron"]._notify_progress(done=done, remaining=len(pipelines) - done)
+            if commit:
+                # the job's own cursor, as Odoo's crons that work in batches: this pipeline is kept whatever
+                # the next ones do, and they start on a fresh snapshot
+                self.env.cr.commit()  # pylint: disable=invalid-commit
+        # the runner (ir.cron._run_job, with the cron_id in the context) calls again by itself only after
+        # some progress; "Run Manually" and direct calls never do
+        if done < len(pipelines) and not (done and self.env.context.get("cron_id")):
+            self.env.ref("customer_relationship.ir_cron_stage_rules_apply")._trigger(
+                fields.Datetime.now() + RETRY_DELAY)
+
+    def _cron_apply_pipeline(self, pipeline):
+        """Apply these rules of ``pipeline`` in a savepoint; False when PostgreSQL refused it for a concurrent
+        write (then rolled back alone), True when applied, or skipped because another run applies it now."""
+        try:
+            with self.env.cr.savepoint():
+                self.filtered(lambda rule: rule.pipeline_id == pipeline)._apply("cron")
+        except UserError as error:  # another run holds the pipeline: it applies the same rules
+            _logger.info("Stage rules of pipeline %s skipped: %s", pipeline.id, error)
+        except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY as error:
+            _logger.warning("Stage rules of pipeline %s rolled back by a concurrent update, to be applied again "
+                            "soon: %s", pipeline.id, error)
+            return False
+        return True
+
+    @api.model
+    def _pipelines_done_this_round(self):
+        """Pipelines the job applied since the end of its last round (the ``lastcall`` the runner gives):
+        when the runner calls it again for the pipelines left, the others are not applied twice.
+
+        Strictly after: both dates are in whole seconds, and the last round's runs may share its last second.
+        A run of this round in that same second is applied again, which is harmless; skipped, it would not be.
+        """
+        lastcall = self.env.context.get("lastcall")
+        if not lastcall:
+            return self.env["relationship.pipeline"]
+        # sudo: run logs are read by administrators only; the job only needs which pipelines it applied
+        groups = self.env["relationship.stage.rule.run"].sudo()._read_group(
+            [("trigger", "=", "cron"), ("date", ">", lastcall)], ["pipeline_id"])
+        return self.env["relationship.pipeline"].union(*(pipeline for [pipeline] in groups))
 
     # ------------------------------------------------------------------
     # Engine: per pipeline under a lock, rules in stage order, each one as set-based SQL

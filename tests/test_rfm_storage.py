@@ -7,14 +7,17 @@ F has no event: no scores. Company E has one partner, G, with E's history: alone
 from datetime import date
 from datetime import datetime
 from datetime import timedelta
+from unittest.mock import patch
 
 from odoo import Command
 from odoo.exceptions import AccessError
 from odoo.tests import freeze_time
 from odoo.tests import new_test_user
 from odoo.tests import tagged
+from odoo.tools import SQL
 from odoo.tools.sql import column_exists
 
+from ..models.relationship_rfm_score import RelationshipRfmScore
 from .common import RelationshipCase
 
 REFERENCE = date(2026, 5, 15)
@@ -105,6 +108,33 @@ class TestRfmStorage(RelationshipCase):
         description = Partner.fields_get(["rfm_segment", "rfm_r_score"], ["groupable", "sortable", "searchable"])
         for name in ("rfm_segment", "rfm_r_score"):
             self.assertEqual(description[name], {"groupable": True, "sortable": True, "searchable": True})
+
+    def test_a_row_written_meanwhile_is_not_inserted_twice(self):
+        """Two recomputations at once both insert the row of a partner scored for the first time.
+
+        The second one's snapshot does not see the first one's row, so its statement takes the partner for
+        unknown; UNIQUE(partner_id) then raised an IntegrityError, which Odoo does not retry. With ON CONFLICT
+        DO NOTHING, REPEATABLE READ turns it into a serialization failure, which Odoo retries. Two
+        transactions cannot be shown here (the fixtures are not committed), so the statement is made blind
+        to partner A's existing row, as the concurrent snapshot would be: the insert must skip it quietly.
+        """
+        Partner = self.env["res.partner"]
+        Partner._rfm_recompute(REFERENCE)
+        a = self.partners[0]
+        statement = RelationshipRfmScore._statement
+
+        def blind_to_a(score, *args):
+            sql = statement(score, *args)
+            code = sql.code.replace("FULL JOIN relationship_rfm_score o",
+                                    f"FULL JOIN (SELECT * FROM relationship_rfm_score WHERE partner_id <> {a.id}) o")
+            self.assertNotEqual(code, sql.code, "the statement still reads the known rows there")
+            return SQL(code, *sql.params)
+
+        with patch.object(RelationshipRfmScore, "_statement", autospec=True, side_effect=blind_to_a):
+            _moved, updated = Partner._rfm_recompute(REFERENCE)
+        self.assertEqual(updated, 0, "A's row is counted as neither inserted nor updated")
+        scores = self.env["relationship.rfm.score"].search([("partner_id", "=", a.id)])
+        self.assertEqual((len(scores), scores.segment), (1, "hibernating"))
 
     def test_scores_follow_partner_rules_and_are_not_writable(self):
         """A user of company D sees D's partners' segments only, and cannot forge a row of scores."""
