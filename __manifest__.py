@@ -8,6 +8,7 @@
     "author": "Customer Relationship Toolkit contributors",
     "application": True,
     "installable": True,
+    "uninstall_hook": "uninstall_hook",
     "depends": ["mail", "contacts", "privacy_lookup", "utm"],
     "data": [
         "security/customer_relationship_security.xml",
@@ -23,6 +24,7 @@
         "views/relationship_stage_views.xml",
         "views/relationship_stage_history_views.xml",
         "report/relationship_funnel_report_views.xml",
+        "data/relationship_funnel_data.xml",
         "views/res_partner_views.xml",
         # Goals and KPIs
         "data/relationship_kpi_data.xml",

@@ -18,8 +18,11 @@ class RelationshipStageHistory(models.Model):
     membership_id = fields.Many2one(
         "relationship.pipeline.membership", index=True, ondelete="cascade")
     partner_id = fields.Many2one("res.partner", required=True, index=True, ondelete="cascade")
-    pipeline_id = fields.Many2one("relationship.pipeline", required=True, index=True, ondelete="cascade")
-    stage_id = fields.Many2one("relationship.stage", required=True, index=True, ondelete="cascade")
+    # No index on the pipeline, stage, rule or company: every row a stage rule back-fills writes each index
+    # (make bench, P18), and none of them serves a query (the KPIs, the funnel and the partner's history read
+    # the indexes below; deleting a pipeline, stage or rule is rare enough to scan).
+    pipeline_id = fields.Many2one("relationship.pipeline", required=True, ondelete="cascade")
+    stage_id = fields.Many2one("relationship.stage", required=True, ondelete="cascade")
     stage_type = fields.Selection(related="stage_id.stage_type", store=True)
     # the stage's place in its pipeline when the partner entered it: reordering stages later does not
     # rewrite past funnels
@@ -44,10 +47,9 @@ class RelationshipStageHistory(models.Model):
     moved_to_lost = fields.Boolean(readonly=True, string="Lost", help="The partner went to a lost stage.")
     user_id = fields.Many2one("res.users", default=lambda self: self.env.user)
     # a stage rule's move names the rule, a person's move names the person (user_id)
-    rule_id = fields.Many2one("relationship.stage.rule", string="Moved by Rule", index="btree_not_null",
-                              ondelete="set null", readonly=True)
+    rule_id = fields.Many2one("relationship.stage.rule", string="Moved by Rule", ondelete="set null", readonly=True)
     # the partner's company, not the pipeline's: a shared pipeline's rows stay within each company
-    company_id = fields.Many2one(related="partner_id.company_id", store=True, index=True)
+    company_id = fields.Many2one(related="partner_id.company_id", store=True)
 
     def init(self):
         # The stage KPIs read the customer rows only (relationship_kpi_stage.py): the open ones by entry
@@ -63,6 +65,11 @@ class RelationshipStageHistory(models.Model):
                 "CREATE INDEX IF NOT EXISTS %s ON %s (%s) INCLUDE (%s) WHERE %s AND %s",
                 SQL.identifier(f"{self._table}__{name}_index"), SQL.identifier(self._table),
                 SQL(key), SQL(include), SQL(customer), SQL(where)))
+        # the funnel's stale count per key (relationship.funnel.summary): the stale open rows only
+        self.env.cr.execute(SQL(
+            "CREATE INDEX IF NOT EXISTS %s ON %s (date_stale) INCLUDE (pipeline_id, stage_id, company_id) "
+            "WHERE date_stale IS NOT NULL",
+            SQL.identifier(f"{self._table}__stale_index"), SQL.identifier(self._table)))
 
     @api.depends("date_enter", "date_leave")
     def _compute_duration_days(self):

@@ -13,6 +13,26 @@ FLAG_COUNTS = {
     "lost_count:sum": "moved_to_lost",
 }
 EPOCH = datetime(1970, 1, 1)
+# What relationship.funnel.summary can answer: its keys, and the measures it adds up (make bench, P6)
+SUMMARY_KEYS = {"pipeline_id", "stage_id", "company_id", "is_lifecycle"}
+SUMMARY_MEASURES = {
+    "__count": "SUM(entered)",
+    "entered_count:sum": "SUM(entered)",
+    "progressed_count:sum": "SUM(progressed)",
+    "lost_count:sum": "SUM(lost)",
+    "conversion:avg": "100.0::float8 * SUM(progressed) / NULLIF(SUM(entered), 0)",
+    "loss_rate:avg": "100.0::float8 * SUM(lost) / NULLIF(SUM(entered), 0)",
+    "days_in_stage:avg": "((SUM(closed_days) + SUM(open_count) * %s - SUM(open_enter_days)) "
+                         "/ NULLIF(SUM(entered), 0))::float8",
+    "stale_count:sum": "SUM(stale)",
+}
+
+
+class SummaryRead:
+    """The context value of a read from the summary: a Python object, which no RPC call can send."""
+
+    def __init__(self, now, stale):
+        self.now, self.stale = now, stale
 FLAG_RATES = {"conversion:avg": "progressed", "loss_rate:avg": "moved_to_lost"}
 
 
@@ -90,11 +110,62 @@ class RelationshipFunnelReport(models.Model):
             )
         """)
 
+    # ------------------------------------------------------------------
+    # The pivot as it opens reads the summary; any other question, the rows
+    # ------------------------------------------------------------------
+    def _read_group(self, domain, groupby=(), aggregates=(), having=(), offset=0, limit=None, order=None):
+        if not self._summary_serves(domain, groupby, aggregates, having):
+            return super()._read_group(domain, groupby, aggregates, having, offset, limit, order)
+        self.env["relationship.stage.history"].flush_model()  # the triggers add up what is in the database
+        summary = self.with_context(relationship_funnel_summary=SummaryRead(
+            fields.Datetime.now(), "stale_count:sum" in aggregates))
+        rows = super(RelationshipFunnelReport, summary)._read_group(
+            domain, groupby, aggregates, having, offset, limit, order)
+        # the groups' records back in the caller's environment
+        return [tuple(value.with_env(self.env) if isinstance(value, models.BaseModel) else value for value in row)
+                for row in rows]
+
+    def _summary_serves(self, domain, groupby, aggregates, having):
+        """Whether the filters (the user's and the record rules'), groupings and measures only name what the
+        summary keeps: pipeline, stage, company and lifecycle, and the funnel's counts, rates and days."""
+        if having or not set(groupby) <= SUMMARY_KEYS or not set(aggregates) <= set(SUMMARY_MEASURES):
+            return False
+        rules = self.env["ir.rule"]._compute_domain(self._name, "read") or []
+        return all(not isinstance(leaf, (list, tuple)) or leaf[0] in SUMMARY_KEYS
+                   for leaf in [*(domain or []), *rules])
+
+    @property
+    def _table_sql(self):
+        read = self.env.context.get("relationship_funnel_summary")
+        if not isinstance(read, SummaryRead):
+            return super()._table_sql
+        stale = SQL("""
+            LEFT JOIN (SELECT pipeline_id, stage_id, company_id, COUNT(*) AS stale FROM relationship_stage_history
+                        WHERE date_stale <= %s GROUP BY pipeline_id, stage_id, company_id) st
+                   ON st.pipeline_id = k.pipeline_id AND st.stage_id = k.stage_id
+                  AND st.company_id IS NOT DISTINCT FROM k.company_id""", read.now) if read.stale else SQL()
+        # keys whose rows all went (differences adding up to nothing) are left out
+        return SQL("""(
+            SELECT k.*, p.is_lifecycle, %s AS stale
+              FROM (SELECT pipeline_id, stage_id, company_id, SUM(entered) AS entered,
+                           SUM(progressed) AS progressed, SUM(lost) AS lost, SUM(closed_days) AS closed_days,
+                           SUM(open_count) AS open_count, SUM(open_enter_days) AS open_enter_days
+                      FROM relationship_funnel_summary GROUP BY pipeline_id, stage_id, company_id
+                    HAVING SUM(entered) != 0) k
+              LEFT JOIN relationship_pipeline p ON p.id = k.pipeline_id
+              %s)""", SQL("COALESCE(st.stale, 0)") if read.stale else SQL("0"), stale)
+
     def _read_group_select(self, aggregate_spec, query):
         """The count and rate measures as counts of flags, the days in stage as one sum (same figures as
         summing or averaging the rows), with "now" a constant of the query rather than a call per row."""
+        read = self.env.context.get("relationship_funnel_summary")
+        if isinstance(read, SummaryRead):
+            if aggregate_spec != "__count":
+                self.check_field_access_rights("read", [aggregate_spec.split(":")[0]])
+            return SQL(SUMMARY_MEASURES[aggregate_spec], *(
+                [(read.now - EPOCH).total_seconds() / 86400.0] if aggregate_spec == "days_in_stage:avg" else []))
         if aggregate_spec not in FLAG_COUNTS and aggregate_spec not in FLAG_RATES \
-                and aggregate_spec != "days_in_stage:avg":
+                and aggregate_spec not in ("days_in_stage:avg", "stale_count:sum"):
             return super()._read_group_select(aggregate_spec, query)
         self.check_field_access_rights("read", [aggregate_spec.split(":")[0]])
         now = fields.Datetime.now()  # the view's NOW() in UTC, a constant of the query instead of a call per row

@@ -53,6 +53,9 @@ EXPECTED = {
     # Written only by the RFM recomputation (bulk SQL): users read them.
     "relationship.segment.transition": {
         "internal": "", "portal": "", "user": "r", "manager": "r", "officer": "r"},
+    # Appended by the database's own triggers, read in SQL by the funnel report only (under its rules).
+    "relationship.funnel.summary": {
+        "internal": "", "portal": "", "user": "", "manager": "", "officer": ""},
     # Written only by the RFM recomputation (bulk SQL), read through the partners' rfm_* fields.
     "relationship.rfm.score": {
         "internal": "", "portal": "", "user": "r", "manager": "r", "officer": "r"},

@@ -131,3 +131,89 @@ class TestStaleDate(PipelineCase):
         rows.invalidate_recordset(["date_stale"])
         self.env.add_to_compute(rows._fields["date_stale"], rows)
         self.assertEqual({row.id: row.date_stale for row in rows}, stored)
+
+
+class TestFunnelSummary(PipelineCase):
+    """The pivot as it opens reads relationship.funnel.summary: its figures equal a recount of the rows."""
+
+    MEASURES = ["__count", "entered_count:sum", "progressed_count:sum", "conversion:avg", "lost_count:sum",
+                "loss_rate:avg", "days_in_stage:avg", "stale_count:sum"]
+
+    def _both(self, domain=(), groupby=("pipeline_id", "stage_id")):
+        """(from the summary, from the rows) for the same question."""
+        Report = self.env["relationship.funnel.report"]
+        self.assertTrue(Report._summary_serves(list(domain), groupby, self.MEASURES, ()))
+        summary = Report._read_group(list(domain), list(groupby), self.MEASURES)
+        # the same question the summary cannot answer (a filter on the entry date, true for every row)
+        rows = Report._read_group([*domain, ("date_enter", "!=", False)], list(groupby), self.MEASURES)
+
+        def rounded(result):
+            return [tuple(round(v, 4) if isinstance(v, float) else v for v in row) for row in result]
+        return rounded(summary), rounded(rows)
+
+    def _assert_recount(self, **kwargs):
+        summary, rows = self._both(**kwargs)
+        self.assertEqual(summary, rows)
+        return summary
+
+    def test_summary_follows_moves_closes_deletes_and_companies(self):
+        entered = datetime.now().replace(microsecond=0) - timedelta(days=20)
+        with freeze_time(entered):
+            a, b, c, d = self._partners(4)
+        with freeze_time(entered + timedelta(days=3)):
+            (a | b).write({"stage_id": self.talk.id})
+            c.stage_id = self.gone
+        self._assert_recount()
+        figures = dict((stage.name, (count, went_on, conversion))
+                       for _pipeline, stage, count, _entered, went_on, conversion, *_rest in self._both()[0])
+        self.assertEqual(figures["New"], (4, 2, 50.0))
+        b.action_archive()  # leaving closes the row
+        d.partner_id.unlink()  # its rows go
+        company2 = self.env["res.company"].create({"name": "Funnel Summary Co"})
+        a.partner_id.company_id = company2  # the rows follow the partner's company
+        self._assert_recount(groupby=("pipeline_id", "stage_id", "company_id"))
+        self._assert_recount(domain=[("company_id", "=", company2.id)], groupby=("stage_id",))
+        self.new.sla_days = 2
+        self._assert_recount(domain=[("pipeline_id", "=", self.pipeline.id)], groupby=("stage_id",))
+        # folded into one row per key, the figures stay
+        before = self._both()[0]
+        self.env["relationship.funnel.summary"]._cron_fold()
+        self.assertEqual(self._both()[0], before)
+        self.env.cr.execute("SELECT pipeline_id, stage_id, company_id, COUNT(*) FROM relationship_funnel_summary "
+                            "GROUP BY 1, 2, 3 HAVING COUNT(*) > 1")
+        self.assertFalse(self.env.cr.fetchall())
+
+    def test_a_stage_rule_back_fill_is_summed_too(self):
+        self._make_lifecycle(self.pipeline)
+        partners = self.env["res.partner"].with_context(relationship_no_pipeline=True).create(
+            [{"name": f"Rule {index}"} for index in range(5)])
+        self.env.flush_all()
+        # the rules' SQL inserts memberships and history rows: the triggers see them as the ORM's
+        self.env.cr.execute("""
+            INSERT INTO relationship_stage_history (partner_id, pipeline_id, stage_id, stage_type, date_enter,
+                                                    duration_days, progressed, moved_to_lost, company_id)
+            SELECT id, %s, %s, 'customer', NOW() AT TIME ZONE 'UTC' - INTERVAL '3 days', 0, FALSE, FALSE, company_id
+              FROM res_partner WHERE id IN %s
+        """, (self.pipeline.id, self.won.id, tuple(partners.ids)))
+        summary = self._assert_recount(domain=[("is_lifecycle", "=", True)], groupby=("stage_id",))
+        self.assertEqual(summary[0][1], 5)
+
+    def test_other_questions_read_the_rows(self):
+        Report = self.env["relationship.funnel.report"]
+        measures = ["entered_count:sum"]
+        self.assertFalse(Report._summary_serves([("date_enter", ">=", "2026-01-01")], ["stage_id"], measures, ()))
+        self.assertFalse(Report._summary_serves([], ["date_enter:month"], measures, ()))
+        self.assertFalse(Report._summary_serves([], ["stage_id"], ["partner_id:count_distinct"], ()))
+        self.assertFalse(Report._summary_serves([("partner_id.name", "=", "x")], ["stage_id"], measures, ()))
+        self.assertTrue(Report._summary_serves([("is_lifecycle", "=", True)], ["stage_id"], measures, ()))
+        # the multi-company rule names the company only: a user's pivot reads the summary too
+        self.assertTrue(Report.with_user(self.user_rel)._summary_serves([], ["stage_id"], measures, ()))
+
+    def test_a_user_sees_only_the_companies_rows(self):
+        company2 = self.env["res.company"].create({"name": "Hidden Funnel Co"})
+        self._partners(2)
+        self._partners(3, company_id=company2.id)
+        Report = self.env["relationship.funnel.report"].with_user(self.user_rel)
+        self.env.flush_all()
+        counts = dict(Report._read_group([("pipeline_id", "=", self.pipeline.id)], ["stage_id"], ["__count"]))
+        self.assertEqual(counts, {self.new: 2})

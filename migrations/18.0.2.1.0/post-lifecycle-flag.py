@@ -30,7 +30,9 @@ def migrate(cr, version):
     if differ:  # the same ranking as the column's compute: a difference is a stale column, not a lost stage
         _logger.warning("%s partners had a stored lifecycle stage other than their lifecycle membership's", differ)
     cr.execute("ALTER TABLE res_partner DROP COLUMN IF EXISTS relationship_stage_id")
-    cr.execute("DROP INDEX IF EXISTS relationship_pipeline_membership__partner_id_index")
+    cr.execute("""DROP INDEX IF EXISTS relationship_pipeline_membership__partner_id_index,
+                  relationship_stage_history__pipeline_id_index, relationship_stage_history__stage_id_index,
+                  relationship_stage_history__rule_id_index, relationship_stage_history__company_id_index""")
     cr.execute("""
         UPDATE relationship_stage_history h SET date_stale = h.date_enter + s.sla_days * INTERVAL '1 day'
           FROM relationship_stage s
