@@ -3,8 +3,9 @@ open history rows get the date they go stale (the column was created by pre-date
 
 The membership that gave each partner its stage is flagged instead (is_current_lifecycle, ranked as the
 dropped column's compute ranked them), so a stage rule moving thousands of partners writes the narrow
-membership rows only. The column goes with its two indexes; the memberships' partner index goes too: the
-unique (partner_id, pipeline_id) index serves every lookup by partner.
+membership rows. The column goes with its two indexes; the memberships' partner index goes too (the
+unique (partner_id, pipeline_id) index serves every lookup by partner), and so do the history's indexes
+that no query reads (pipeline, stage, rule, company: see relationship_stage_history.py).
 """
 import logging
 
