@@ -68,13 +68,17 @@ READY = ("!!document.querySelector('.o_action_manager .o_view_controller, .o_rel
          " && !document.querySelector('.o_loading_indicator, .o-main-components-container .o_loading')")
 
 
-def click_expression(click):
-    """JavaScript clicking "selector", or with "selector>>text||other" the first such element containing one of
+def find_expression(click):
+    """JavaScript finding "selector", or with "selector>>text||other" the first such element containing one of
     the texts (the same label in each language)."""
     selector, _sep, text = click.partition(">>")
     texts = json.dumps(text.split("||"))
     return (f"[...document.querySelectorAll({json.dumps(selector)})]"
-            f".find(element => {texts}.some(text => element.textContent.includes(text))).click()")
+            f".find(element => {texts}.some(text => element.textContent.includes(text)))")
+
+
+def click_expression(click):
+    return f"{find_expression(click)}.click()"
 
 
 def call_kw(base, session_id, model, method, args, kwargs=None):
@@ -164,11 +168,16 @@ def capture(base, session_id, out_dir, shots):
         page.call("Network.setCookie", name="session_id", value=session_id, domain=host, path="/")
         page.call("Emulation.setDeviceMetricsOverride", width=1440, height=900, deviceScaleFactor=1, mobile=False)
         for name, target_spec in shots:
-            path, *clicks = target_spec.split("|")
+            # "|" separates the clicks; "||" inside a click separates its labels in each language
+            path, *clicks = re.split(r"(?<!\|)\|(?!\|)", target_spec)
             page.call("Page.navigate", url=base + resolve_xmlids(base, session_id, path))
             ready = page.wait_for(READY)
             time.sleep(2)  # charts and kanban counters settle
             for click in clicks:
+                # a menu or a button may render after the view reports ready (the first load of a language is
+                # slow): clicking before it exists captured the screen without its dialog
+                if not page.wait_for(f"!!{find_expression(click)}", seconds=30):
+                    print(f"{name}: nothing to click for {click!r}", file=sys.stderr)
                 page.call("Runtime.evaluate", expression=click_expression(click))
                 time.sleep(2)  # the click may open another action: wait for it to render too
                 ready = page.wait_for(READY)

@@ -41,6 +41,8 @@ class TestGdprRetention(RetentionCase):
         self.assertEqual(self._counts(record), expected)
         self.assertEqual((record.destroyed_count, record.kept_count, record.trigger, record.action),
                          (4, 0, "manual", "erase"))
+        self.assertEqual({(line.res_model, line.destroyed_count, line.kept_count) for line in record.line_ids},
+                         {("relationship.interaction", 2, 0), ("mail.message", 1, 0), ("ir.attachment", 1, 0)})
         self.assertEqual(record.cutoff, CUTOFF)
         self.assertEqual(record.user_id, self.user_officer)
         self.assertEqual(rule.last_run, fields.Datetime.now())
@@ -70,6 +72,10 @@ class TestGdprRetention(RetentionCase):
         record = rule._run("cron")
         self.assertEqual(self._counts(record), {("relationship.interaction", "keep"): 2})
         self.assertTrue(self.i_old.exists() and self.i_before.exists() and self.i_attachment.exists())
+        # kept rows are shown apart from destroyed ones, never added to them
+        self.assertEqual((record.destroyed_count, record.kept_count), (0, 2))
+        self.assertEqual((sum(record.line_ids.mapped("destroyed_count")), sum(record.line_ids.mapped("kept_count"))),
+                         (0, 2))
 
     # ------------------------------------------------------------------
     # Contacts without activity for five years: the erasure engine
