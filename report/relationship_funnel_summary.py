@@ -34,7 +34,7 @@ class RelationshipFunnelSummary(models.Model):
     open_enter_days = fields.Float(digits=(20, 6), help="Entry dates of the open rows, in days since 1970.")
 
     def init(self):
-        super().init()
+        res = super().init()
         cr = self.env.cr
         columns = SQL("""pipeline_id, stage_id, company_id, COUNT(*) AS entered,
                          COUNT(*) FILTER (WHERE progressed) AS progressed,
@@ -95,6 +95,7 @@ class RelationshipFunnelSummary(models.Model):
         if not cr.fetchone():
             cr.execute(SQL("INSERT INTO %s SELECT %s FROM relationship_stage_history GROUP BY %s",
                            target, columns, key))
+        return res
 
     @api.model
     def _cron_fold(self):

@@ -164,8 +164,8 @@ class TestFunnelSummary(PipelineCase):
             (a | b).write({"stage_id": self.talk.id})
             c.stage_id = self.gone
         self._assert_recount()
-        figures = dict((stage.name, (count, went_on, conversion))
-                       for _pipeline, stage, count, _entered, went_on, conversion, *_rest in self._both()[0])
+        figures = {stage.name: (count, went_on, conversion)
+                   for _pipeline, stage, count, _entered, went_on, conversion, *_rest in self._both()[0]}
         self.assertEqual(figures["New"], (4, 2, 50.0))
         b.action_archive()  # leaving closes the row
         d.partner_id.unlink()  # its rows go
