@@ -76,6 +76,19 @@ class TestRelationshipOverview(RelationshipCase):
         churned = self.env["res.partner"].search(funnel["stages"][2]["domain"])
         self.assertEqual(churned.mapped("name"), ["Lost"])
 
+    def test_funnel_counts_only_the_partners_the_user_sees(self):
+        _kept, _lost, won_q2, won_q3 = self._history()
+        won_q2.action_archive()
+        won_q3.company_id = self.env["res.company"].create({"name": "Other Overview Co"})
+        for user, clients in ((None, 2), (self.user_rel, 1)):
+            overview = self.Overview.with_user(user) if user else self.Overview
+            stages = overview.get_dashboard()["funnel"]["stages"]
+            Partner = overview.env["res.partner"]
+            # each count is what its link opens for this user: active partners of the user's companies
+            self.assertEqual([stage["count"] for stage in stages],
+                             [Partner.search_count(stage["domain"]) for stage in stages])
+            self.assertEqual(stages[1]["count"], clients)
+
     def test_interactions_per_week_by_channel(self):
         Interaction = self.env["relationship.interaction"]
         Interaction.create([{"partner_id": self.partner.id, "subject": subject, "date": date, "channel": channel}
