@@ -55,9 +55,12 @@ with psycopg2.connect(dbname=sys.argv[1], **kw) as conn, conn.cursor() as cr:
     columns = [tuple(c) for c in listing["columns"] if tuple(c) in present]
     cr.execute("SELECT count(*) FROM ir_model_data WHERE module = 'customer_relationship'")
     xmlids = cr.fetchone()[0]
-print("module state: %s; checked %d tables, %d columns; left: tables %s, columns %s, xml ids %d"
-      % (state, len(listing["tables"]), len(listing["columns"]), tables, columns, xmlids))
-sys.exit(0 if state == "uninstalled" and not tables and not columns and not xmlids else 1)
+    # the funnel summary's trigger function (the uninstall hook drops it)
+    cr.execute("SELECT proname FROM pg_proc WHERE proname LIKE 'relationship%%'")
+    functions = [r[0] for r in cr.fetchall()]
+print("module state: %s; checked %d tables, %d columns; left: tables %s, columns %s, functions %s, xml ids %d"
+      % (state, len(listing["tables"]), len(listing["columns"]), tables, columns, functions, xmlids))
+sys.exit(0 if state == "uninstalled" and not tables and not columns and not functions and not xmlids else 1)
 PYEOF
 
 say "Installing the addon again."
