@@ -101,6 +101,18 @@ def check_history(cr, run):
         if rows and (rows[-1][0] != stage or rows[-1][1] != entered):
             problems.append(f"partner {pid}: open row is not the partner's stage and entry date")
     run.history_rows = sum(len(c) for c in chains.values())
+    # the funnel summary, appended to by triggers in every writing transaction, equals a recount of the rows
+    cr.execute("""SELECT stage_id, SUM(entered), SUM(progressed), SUM(lost), SUM(open_count)
+                    FROM relationship_funnel_summary WHERE pipeline_id = %s
+                   GROUP BY stage_id HAVING SUM(entered) != 0 ORDER BY stage_id""", [run.pipeline_id])
+    summary = [tuple(row) for row in cr.fetchall()]
+    cr.execute("""SELECT stage_id, COUNT(*), COUNT(*) FILTER (WHERE progressed), COUNT(*) FILTER (WHERE moved_to_lost),
+                         COUNT(*) FILTER (WHERE date_leave IS NULL)
+                    FROM relationship_stage_history WHERE pipeline_id = %s GROUP BY stage_id ORDER BY stage_id""",
+               [run.pipeline_id])
+    recount = [tuple(row) for row in cr.fetchall()]
+    if summary != recount:
+        problems.append(f"funnel summary {summary} != recount of the history rows {recount}")
     cr.execute("SELECT count(*) FROM relationship_stage_history WHERE rule_id = %s", [run.rule_id])
     run.rule_moves = cr.fetchone()[0]
     return problems
