@@ -4,7 +4,7 @@ import { _t } from "@web/core/l10n/translation";
 import { deserializeDate, formatDate } from "@web/core/l10n/dates";
 import { registry } from "@web/core/registry";
 import { useService } from "@web/core/utils/hooks";
-import { formatCount, formatFigure } from "./overview_format";
+import { formatChange, formatCount, formatFigure } from "./overview_format";
 
 const PALETTE = ["#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#edc948", "#b07aa1", "#ff9da7", "#9c755f"];
 const STAGE_COLOURS = { customer: "#59a14f", lost: "#e15759" };
@@ -39,7 +39,7 @@ export class RelationshipOverview extends Component {
     }
 
     change(tile) {
-        return formatFigure(tile.value - tile.previous, tile.unit, { signed: true });
+        return formatChange(tile.value - tile.previous, tile.unit);
     }
 
     /** "up", "down" or "flat", and whether that is good news for this KPI. */

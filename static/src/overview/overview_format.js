@@ -1,3 +1,4 @@
+import { _t } from "@web/core/l10n/translation";
 import { user } from "@web/core/user";
 import { formatFloat, formatInteger } from "@web/views/fields/formatters";
 
@@ -31,4 +32,17 @@ export function formatCount(value, { signed = false } = {}) {
 /** A KPI figure in its unit. */
 export function formatFigure(value, unit, options = {}) {
     return unit === "percent" ? formatPercent(value, options) : formatCount(value, options);
+}
+
+/**
+ * The change of a KPI between two periods: a count's difference, or for a rate the difference in
+ * percentage points ("-50.0 pts", "-50,0 puan"), which a percent sign would read as a relative change.
+ */
+export function formatChange(value, unit) {
+    if (unit !== "percent") {
+        return formatCount(value, { signed: true });
+    }
+    const sign = value > 0 ? "+" : value < 0 ? "-" : "";
+    const points = _t("pts"); // outside the template string, where the translations' extractor finds it
+    return `${sign}${formatFloat(Math.abs(value), { digits: [16, 1] })} ${points}`;
 }

@@ -11,9 +11,12 @@ function overviewSteps(figures) {
         { trigger: `${tile("acquisition")} .fa-arrow-up` },
         { trigger: `${tile("retention_rate")} .o_relationship_tile_value:contains('${figures.retention}')` },
         { trigger: `${tile("retention_rate")} .o_relationship_tile_change.text-danger .fa-arrow-down` },
+        // a rate's change is in percentage points: 100 % last quarter, 50 % now
+        { trigger: `${tile("retention_rate")} .o_relationship_tile_change:contains('${figures.retentionChange}')` },
         { trigger: `${tile("churn_rate")} .o_relationship_tile_value:contains('${figures.churn}')` },
         // churn going up is bad news
         { trigger: `${tile("churn_rate")} .o_relationship_tile_change.text-danger .fa-arrow-up` },
+        { trigger: `${tile("churn_rate")} .o_relationship_tile_change:contains('${figures.churnChange}')` },
         { trigger: `${tile("growth_rate")} .o_relationship_tile_value:contains('${figures.growth}')` },
         { trigger: ".o_relationship_funnel canvas" },
         { trigger: ".o_relationship_weeks canvas" },
@@ -32,6 +35,7 @@ registry.category("web_tour.tours").add("customer_relationship_overview_tour_en"
     url: URL,
     steps: () => overviewSteps({
         acquisition: "1", acquisitionChange: "+1", retention: "50.0%", churn: "50.0%", growth: "0.0%",
+        retentionChange: "-50.0 pts", churnChange: "+50.0 pts",
     }),
 });
 
@@ -39,5 +43,6 @@ registry.category("web_tour.tours").add("customer_relationship_overview_tour_tr"
     url: URL,
     steps: () => overviewSteps({
         acquisition: "1", acquisitionChange: "+1", retention: "%50,0", churn: "%50,0", growth: "%0,0",
+        retentionChange: "-50,0 puan", churnChange: "+50,0 puan",
     }),
 });
