@@ -146,6 +146,30 @@ class TestStageRules(StageRuleCase):
                                                                         self.env["relationship.stage.rule"]))
         self.assertEqual(hale.relationship_stage_id, self.churned)
 
+    def test_a_back_fill_flags_one_lifecycle_stage_per_partner(self):
+        """Partners a rule adds to the lifecycle get their stage from its SQL insert; one already in another
+        company's lifecycle keeps exactly one, ranked as any other change ranks it (stage date, then priority)."""
+        self.env.ref("customer_relationship.pipeline_customer_lifecycle").is_lifecycle = False
+        self.pipeline.is_lifecycle = True
+        company2 = self.env["res.company"].create({"name": "Rules Second Co"})
+        second = self.env["relationship.pipeline"].create({
+            "name": "Second lifecycle", "company_id": company2.id, "is_lifecycle": True,
+            "stage_ids": [(0, 0, {"name": "Prospect", "sequence": 1})]})
+        hale, solo = self.partner("Hale", is_company=True), self.partner("Solo", is_company=True)
+        in_second = self.place(hale, second.stage_ids, "2024-03-01 08:00:00")
+        self.assertEqual(hale.relationship_stage_id, second.stage_ids)
+        self.confirmed_order(hale, "2024-02-01 10:00:00")
+        self.confirmed_order(solo, "2024-02-05 10:00:00")
+        self.apply(self.sale_rule())
+        self.assertEqual(solo.relationship_stage_id, self.customer)
+        # neither lifecycle is Hale's company's, same priority: the earlier stage date (the rule's, February) first
+        self.assertEqual(hale.relationship_stage_id, self.customer)
+        flagged = self.env["relationship.pipeline.membership"].search(
+            [("partner_id", "in", (hale | solo).ids), ("is_current_lifecycle", "=", True)])
+        self.assertEqual(sorted(flagged.partner_id.mapped("name")), ["Hale", "Solo"])
+        in_second.priority = "1"
+        self.assertEqual(hale.relationship_stage_id, second.stage_ids)
+
     def test_restricted_partner_is_not_moved(self):
         ivy = self.partner("Ivy", is_company=True)
         self.place(ivy, self.lead, "2024-01-01 08:00:00")
