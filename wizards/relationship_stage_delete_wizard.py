@@ -3,6 +3,10 @@ from odoo import fields
 from odoo import models
 
 
+# The stages list (Pipelines › Configuration › Stages), as a page of the web client
+STAGES_URL = "/odoo/action-customer_relationship.action_relationship_stage"
+
+
 class RelationshipStageDeleteWizard(models.TransientModel):
     """Asks where the partners of stages being deleted go, so nobody is left without a stage.
 
@@ -52,9 +56,10 @@ class RelationshipStageDeleteWizard(models.TransientModel):
             action["target"] = "main"  # a fresh board, as project reopens its tasks after a stage deletion
             return action
         if then == "stages":
-            action = self.env["ir.actions.act_window"]._for_xml_id("customer_relationship.action_relationship_stage")
-            action["target"] = "main"  # a fresh stages list, without the deleted stage's form in the breadcrumbs
-            return action
+            # a fresh stages list, by loading its page: a window action would first close this dialog, and
+            # closing it makes the stage's form (when it opened the dialog) reload the stage just deleted,
+            # which the web client reports as an error when the reload answers before the list shows
+            return {"type": "ir.actions.act_url", "url": STAGES_URL, "target": "self"}
         if then == "reload":
             return {"type": "ir.actions.client", "tag": "soft_reload"}
         return {"type": "ir.actions.act_window_close"}
