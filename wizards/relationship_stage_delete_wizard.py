@@ -2,7 +2,6 @@ from odoo import api
 from odoo import fields
 from odoo import models
 
-
 # The stages list (Pipelines › Configuration › Stages), as a page of the web client
 STAGES_URL = "/odoo/action-customer_relationship.action_relationship_stage"
 
