@@ -58,8 +58,9 @@ class RelationshipPipelineMembershipLifecycle(models.Model):
     def _check_flag_not_written(self, vals_list):
         # readonly in a view is no protection: an RPC call could send the flag
         if not self.env.su and any("is_current_lifecycle" in vals for vals in vals_list):
-            raise UserError(_("The lifecycle stage follows the partner's place in the lifecycle pipeline: "
-                              "it cannot be set by hand."))
+            raise UserError(_(
+                "The lifecycle stage follows the partner's place in the lifecycle pipeline: move the "
+                "partner on the pipeline board, or in the Pipelines tab of the contact."))
 
     @api.model
     def _refresh_current_lifecycle(self, partners):
