@@ -4,7 +4,6 @@ from odoo import fields
 from odoo import models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
-from odoo.tools.query import Query
 
 
 class ResPartnerLifecycle(models.Model):
@@ -45,11 +44,8 @@ class ResPartnerLifecycle(models.Model):
             partner.relationship_stage_id = stages.get(partner._origin.id, False)
 
     def _search_relationship_stage_id(self, operator, value):
-        """The partners whose flagged membership matches, as Odoo matches a stored many2one: partners without
-        a lifecycle stage read an empty stage (a LEFT JOIN), so ('relationship_stage_id', '=', False) finds them."""
-        query = Query(self.env, self._table, self._table_sql)
-        query.add_where(self._condition_to_sql(self._table, "relationship_stage_id", operator, value, query))
-        return [("id", "in", query)]
+        # as a stored many2one: ('relationship_stage_id', '=', False) finds the partners without a stage
+        return self._domain_from_field_sql("relationship_stage_id", operator, value)
 
     def _field_to_sql(self, alias, fname, query=None, flush=True):
         if fname != "relationship_stage_id":

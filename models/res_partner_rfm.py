@@ -84,30 +84,31 @@ class ResPartnerRfm(models.Model):
 
     # One search method per field (Odoo passes no field name): each is the SQL of the column on the scores.
     def _search_rfm_last_date(self, operator, value):
-        return self._rfm_domain("rfm_last_date", operator, value)
+        return self._domain_from_field_sql("rfm_last_date", operator, value)
 
     def _search_rfm_frequency(self, operator, value):
-        return self._rfm_domain("rfm_frequency", operator, value)
+        return self._domain_from_field_sql("rfm_frequency", operator, value)
 
     def _search_rfm_monetary(self, operator, value):
-        return self._rfm_domain("rfm_monetary", operator, value)
+        return self._domain_from_field_sql("rfm_monetary", operator, value)
 
     def _search_rfm_r_score(self, operator, value):
-        return self._rfm_domain("rfm_r_score", operator, value)
+        return self._domain_from_field_sql("rfm_r_score", operator, value)
 
     def _search_rfm_f_score(self, operator, value):
-        return self._rfm_domain("rfm_f_score", operator, value)
+        return self._domain_from_field_sql("rfm_f_score", operator, value)
 
     def _search_rfm_m_score(self, operator, value):
-        return self._rfm_domain("rfm_m_score", operator, value)
+        return self._domain_from_field_sql("rfm_m_score", operator, value)
 
     def _search_rfm_segment(self, operator, value):
-        return self._rfm_domain("rfm_segment", operator, value)
+        return self._domain_from_field_sql("rfm_segment", operator, value)
 
     @api.model
-    def _rfm_domain(self, name, operator, value):
-        """The partners whose score column matches, as Odoo would match a stored column of the partner:
-        partners without scores have an empty value (a LEFT JOIN), so ('rfm_segment', '=', False) finds them.
+    def _domain_from_field_sql(self, name, operator, value):
+        """The partners whose field ``name`` matches, as Odoo would match a stored column of the partner, for
+        the fields _field_to_sql reads from another table (the scores, the lifecycle membership): partners
+        without a row have an empty value (a LEFT JOIN), so ('rfm_segment', '=', False) finds them.
         """
         query = Query(self.env, self._table, self._table_sql)
         query.add_where(self._condition_to_sql(self._table, name, operator, value, query))
