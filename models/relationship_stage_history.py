@@ -89,6 +89,8 @@ class RelationshipStageHistory(models.Model):
     @api.model
     def _refresh_date_stale(self, stages):
         """The open rows of ``stages`` after their SLA changed: one statement, however many rows."""
+        if not stages:
+            return
         self.flush_model(["date_enter", "date_leave", "stage_id", "date_stale"])
         stages.flush_recordset(["sla_days"])
         self.env.cr.execute(SQL("""

@@ -34,8 +34,5 @@ def migrate(cr, version):
     cr.execute("""DROP INDEX IF EXISTS relationship_pipeline_membership__partner_id_index,
                   relationship_stage_history__pipeline_id_index, relationship_stage_history__stage_id_index,
                   relationship_stage_history__rule_id_index, relationship_stage_history__company_id_index""")
-    cr.execute("""
-        UPDATE relationship_stage_history h SET date_stale = h.date_enter + s.sla_days * INTERVAL '1 day'
-          FROM relationship_stage s
-         WHERE s.id = h.stage_id AND h.date_leave IS NULL AND s.sla_days > 0
-    """)
+    # as when a stage's days allowed change: the open rows of every stage, in one statement
+    env["relationship.stage.history"]._refresh_date_stale(env["relationship.stage"].search([]))
