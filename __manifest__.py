@@ -2,7 +2,7 @@
     "name": "Customer Relationship Toolkit",
     "summary": "Log customer interactions, move partners through pipelines, set SMART goals measured from KPIs, "
                "and answer GDPR and KVKK requests",
-    "version": "18.0.2.1.0",
+    "version": "18.0.2.2.0",
     "category": "Sales/CRM",
     "license": "LGPL-3",
     "author": "Customer Relationship Toolkit contributors",

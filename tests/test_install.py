@@ -8,7 +8,7 @@ class TestInstall(RelationshipCase):
         module = self.env["ir.module.module"].search([("name", "=", "customer_relationship")])
         self.assertEqual(module.state, "installed")
         self.assertEqual(module.shortdesc, "Customer Relationship Toolkit")
-        self.assertEqual(module.installed_version, "18.0.2.1.0")
+        self.assertEqual(module.installed_version, "18.0.2.2.0")
         self.assertEqual(module.license, "LGPL-3")
         self.assertTrue(module.application)
         self.assertEqual(
